@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Liaison needs to build, run and test.
+# Shared by `scripts/run-demo.sh` and `scripts/test.sh`; safe to run again.
+set -euo pipefail
+
+if [[ ${LIAISON_SKIP_APT:-0} == 1 ]]; then
+  exit 0
+fi
+
+packages=(
+  # toolchain
+  build-essential g++-12 cmake ninja-build pkg-config git ca-certificates
+  clang-format clang-tidy
+  # libraries
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev libpq-dev
+  libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev
+  libgtest-dev libgmock-dev libsodium-dev
+  # reference data (state names in the six UN languages)
+  iso-codes
+  # test and benchmark peers
+  postgresql-15 postgresql-client-15 curl nginx-light wrk
+)
+
+as_root=()
+if [[ $(id -u) != 0 ]]; then
+  as_root=(sudo)
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -q
+"${as_root[@]}" apt-get install -y -q --no-install-recommends "${packages[@]}"

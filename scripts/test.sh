@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what Liaison needs, then builds and runs the whole test suite twice: the dev build
+# (warnings as errors) and the ASan/UBSan build. The PostgreSQL tests start their own
+# throw-away cluster on loopback. Also checks formatting. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+echo "== formatting (clang-format $(clang-format --version | grep -o '[0-9][0-9.]*' | head -1))"
+scripts/format.sh --check
+
+for preset in dev asan; do
+  echo "== build: $preset"
+  scripts/build.sh "$preset"
+  echo "== tests: $preset"
+  ctest --preset "$preset"
+done

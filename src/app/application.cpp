@@ -1,0 +1,28 @@
+#include "app/application.h"
+
+#include "app/version.h"
+#include "web/api/reference_api.h"
+#include "web/embedded_assets.h"
+#include "web/operations.h"
+
+namespace liaison::app {
+
+Application::Application(std::unique_ptr<store::Database> database)
+    : database_(std::move(database)), reference_(*database_), assets_(web::asset_files::files()) {
+  web::add_operations_routes(router_, *database_, metrics_, kVersion);
+  web::add_reference_api(router_, reference_);
+  web::add_asset_routes(router_, assets_);
+}
+
+Result<std::unique_ptr<store::Database>> open_store(const Config& config) {
+  store::DatabaseOptions options;
+  options.pool_size = config.database_pool_size;
+  return store::open_database(config.database, options);
+}
+
+web::ServerOptions server_options(const Config& config) {
+  return {config.listen_host, config.listen_port, config.max_header_bytes, config.max_body_bytes,
+          std::chrono::duration_cast<std::chrono::milliseconds>(config.idle_timeout)};
+}
+
+}  // namespace liaison::app

@@ -1,0 +1,143 @@
+#include "app/commands.h"
+
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/application.h"
+#include "app/version.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "services/demo_service.h"
+#include "store/migrations.h"
+#include "web/server.h"
+
+namespace liaison::app {
+namespace {
+
+int fail(std::string_view what, const Error& error) {
+  spdlog::error("{}: {}", what, error.message);
+  return ExitCode::exit_failure;
+}
+
+Result<void> migrate(store::Database& database) {
+  SystemClock clock;
+  SystemRandom random;
+  auto report = store::migrate(database, clock, random);
+  if (!report)
+    return report.error();
+  for (const auto& name : report->applied)
+    spdlog::info("applied migration {}", name);
+  if (report->reference_data_loaded)
+    spdlog::info("loaded reference data");
+  if (report->applied.empty() && !report->reference_data_loaded) {
+    spdlog::info("{} is up to date", database.display_url());
+  }
+  return {};
+}
+
+}  // namespace
+
+void configure_logging(const Config& config) {
+  auto logger = spdlog::stderr_logger_mt("liaison");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(config.log_level));
+  spdlog::set_default_logger(logger);
+}
+
+int run_migrate(const Config& config) {
+  auto database = open_store(config);
+  if (!database)
+    return fail("cannot open the database", database.error());
+  if (auto done = migrate(**database); !done)
+    return fail("migration failed", done.error());
+  return ExitCode::exit_ok;
+}
+
+int run_demo(const Config& config) {
+  auto database = open_store(config);
+  if (!database)
+    return fail("cannot open the database", database.error());
+  if (auto done = migrate(**database); !done)
+    return fail("migration failed", done.error());
+  SystemClock clock;
+  SystemRandom random;
+  auto demo = services::ensure_demo_organisation(**database, clock, random);
+  if (!demo)
+    return fail("cannot create the demo organisation", demo.error());
+  spdlog::info("demo organisation {} ({})", services::kDemoOrganisationCode,
+               demo->created ? "created" : "already present");
+  return ExitCode::exit_ok;
+}
+
+int run_serve(const Config& config, bool migrate_first) {
+  auto database = open_store(config);
+  if (!database)
+    return fail("cannot open the database", database.error());
+  if (migrate_first) {
+    if (auto done = migrate(**database); !done)
+      return fail("migration failed", done.error());
+  }
+  if (auto checked = store::check_schema(**database); !checked) {
+    return fail("cannot serve this database", checked.error());
+  }
+
+  auto display_url = (*database)->display_url();
+  Application application(std::move(*database));
+
+  web::AccessLogSink access_log;
+  if (config.access_log) {
+    auto sink = spdlog::stdout_logger_mt("access");
+    sink->set_pattern("%v");
+    access_log = [sink](std::string_view line) { sink->info(line); };
+  }
+
+  unsigned threads =
+      config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  boost::asio::io_context io(static_cast<int>(threads));
+  web::Server server(io, server_options(config), application.router(), application.metrics(),
+                     access_log);
+  auto endpoint = server.listen();
+  if (!endpoint)
+    return fail("cannot start the HTTP server", endpoint.error());
+  server.start();
+
+  boost::asio::steady_timer deadline(io);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec)
+      return;
+    spdlog::info("received signal {}, finishing {} open connection(s)", signal,
+                 server.open_connections());
+    deadline.expires_after(config.shutdown_timeout);
+    deadline.async_wait([&](const boost::system::error_code& timer_ec) {
+      if (timer_ec)
+        return;
+      spdlog::warn("shutdown timeout reached with {} connection(s) open; stopping",
+                   server.open_connections());
+      io.stop();
+    });
+    server.shutdown([&] { boost::asio::post(io, [&] { deadline.cancel(); }); });
+  });
+
+  auto host = endpoint->address().is_v6() ? fmt::format("[{}]", endpoint->address().to_string())
+                                          : endpoint->address().to_string();
+  spdlog::info("Liaison {} serving {} on http://{}:{}/ with {} thread(s)", kVersion, display_url,
+               host, endpoint->port(), threads);
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i)
+    workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& worker : workers)
+    worker.join();
+  spdlog::info("stopped");
+  return ExitCode::exit_ok;
+}
+
+}  // namespace liaison::app

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "app/config.h"
+
+namespace liaison::app {
+
+//! Process exit codes: what a script calling `liaison` can rely on.
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_failure = 1,  //!< the command could not do its work (database unreachable, port taken)
+  exit_usage = 2,    //!< bad command line or configuration
+};
+
+//! Runs the HTTP server until SIGTERM or SIGINT, then drains in-flight requests.
+int run_serve(const Config& config, bool migrate_first);
+//! Applies migrations and reference data.
+int run_migrate(const Config& config);
+//! Migrates, then creates the demonstration organisation unless it exists.
+int run_demo(const Config& config);
+
+void configure_logging(const Config& config);
+
+}  // namespace liaison::app

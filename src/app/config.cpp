@@ -1,0 +1,324 @@
+#include "app/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <thread>
+#include <variant>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace liaison::app {
+namespace {
+
+// A value as found, before it is checked: TOML gives typed values, the environment only text.
+struct RawValue {
+  std::variant<std::string, std::int64_t, bool> value;
+  std::string source;
+};
+
+constexpr SettingInfo kSettings[] = {
+    {"database", "\"sqlite:liaison.db\"",
+     "Store URL: `sqlite:///absolute/path.db`, `sqlite:relative/path.db`, or "
+     "`postgresql://user:password@host:port/database` (any URL libpq accepts)."},
+    {"listen", "\"127.0.0.1:8080\"",
+     "Address and port the HTTP server listens on: `host:port`, `[::1]:8080` for IPv6. Port 0 "
+     "picks a free port."},
+    {"threads", "0", "Threads serving HTTP requests; 0 means one per processor core."},
+    {"database_pool_size", "8", "Most database connections open at once (SQLite: readers)."},
+    {"log_level", "\"info\"",
+     "Least severe application log level written to standard error: `trace`, `debug`, `info`, "
+     "`warn`, `error`, `critical`, `off`."},
+    {"access_log", "true", "Write one JSON line per HTTP request to standard output."},
+    {"max_header_bytes", "16384",
+     "Largest request header block accepted; larger requests get 431."},
+    {"max_body_bytes", "1048576", "Largest request body accepted; larger requests get 413."},
+    {"idle_timeout_seconds", "30",
+     "Seconds a connection may wait for a complete request, or a response take to send, "
+     "before it is closed."},
+    {"shutdown_timeout_seconds", "10",
+     "On SIGTERM, seconds to let in-flight requests finish before the process exits anyway."},
+};
+
+std::string env_name(std::string_view key) {
+  std::string name = "LIAISON_";
+  for (char c : key)
+    name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return name;
+}
+
+Error config_error(std::string_view key, const RawValue& raw, std::string_view problem) {
+  return Error::invalid_argument(fmt::format("{} (from {}): {}", key, raw.source, problem));
+}
+
+std::string describe(const RawValue& raw) {
+  return std::visit(
+      [](const auto& value) -> std::string {
+        using T = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<T, std::string>)
+          return fmt::format("\"{}\"", value);
+        else if constexpr (std::is_same_v<T, bool>)
+          return value ? "true" : "false";
+        else
+          return std::to_string(value);
+      },
+      raw.value);
+}
+
+Result<std::string> as_string(std::string_view key, const RawValue& raw) {
+  if (const auto* text = std::get_if<std::string>(&raw.value))
+    return *text;
+  return config_error(key, raw, fmt::format("expected a string, got {}", describe(raw)));
+}
+
+Result<std::int64_t> as_integer(std::string_view key, const RawValue& raw, std::int64_t minimum,
+                                std::int64_t maximum) {
+  std::int64_t number = 0;
+  if (const auto* integer = std::get_if<std::int64_t>(&raw.value)) {
+    number = *integer;
+  } else if (const auto* text = std::get_if<std::string>(&raw.value)) {
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), number);
+    if (ec != std::errc{} || end != text->data() + text->size() || text->empty()) {
+      return config_error(key, raw, fmt::format("expected a whole number, got \"{}\"", *text));
+    }
+  } else {
+    return config_error(key, raw, fmt::format("expected a whole number, got {}", describe(raw)));
+  }
+  if (number < minimum || number > maximum) {
+    return config_error(key, raw,
+                        fmt::format("must be between {} and {}, got {}", minimum, maximum, number));
+  }
+  return number;
+}
+
+Result<bool> as_boolean(std::string_view key, const RawValue& raw) {
+  if (const auto* boolean = std::get_if<bool>(&raw.value))
+    return *boolean;
+  if (const auto* text = std::get_if<std::string>(&raw.value)) {
+    std::string lower(*text);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on")
+      return true;
+    if (lower == "false" || lower == "0" || lower == "no" || lower == "off")
+      return false;
+  }
+  return config_error(key, raw, fmt::format("expected true or false, got {}", describe(raw)));
+}
+
+Result<RawValue> from_toml(std::string_view key, const toml::node& node,
+                           const std::string& source) {
+  if (auto text = node.value<std::string>(); text && node.is_string())
+    return RawValue{*text, source};
+  if (node.is_integer())
+    return RawValue{*node.value<std::int64_t>(), source};
+  if (node.is_boolean())
+    return RawValue{*node.value<bool>(), source};
+  return Error::invalid_argument(
+      fmt::format("{} (from {}): expected a string, number or boolean", key, source));
+}
+
+Result<void> parse_listen(const RawValue& raw, Config& config) {
+  auto text = as_string("listen", raw);
+  if (!text)
+    return text.error();
+  auto colon = text->rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text->size()) {
+    return config_error("listen", raw, fmt::format("expected host:port, got \"{}\"", *text));
+  }
+  auto host = text->substr(0, colon);
+  if (host.front() == '[') {
+    if (host.back() != ']') {
+      return config_error("listen", raw, fmt::format("expected [ipv6]:port, got \"{}\"", *text));
+    }
+    host = host.substr(1, host.size() - 2);
+  }
+  RawValue port{text->substr(colon + 1), raw.source};
+  auto number = as_integer("listen", port, 0, 65535);
+  if (!number) {
+    return config_error("listen", raw,
+                        fmt::format("the port in \"{}\" must be a number from 0 to 65535", *text));
+  }
+  config.listen_host = host;
+  config.listen_port = static_cast<std::uint16_t>(*number);
+  return {};
+}
+
+Result<void> parse_database(const RawValue& raw, Config& config) {
+  auto text = as_string("database", raw);
+  if (!text)
+    return text.error();
+  if (!text->starts_with("sqlite:") && !text->starts_with("postgresql://") &&
+      !text->starts_with("postgres://")) {
+    return config_error(
+        "database", raw,
+        fmt::format("expected a URL starting with sqlite: or postgresql://, got \"{}\"", *text));
+  }
+  config.database = *text;
+  return {};
+}
+
+Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
+  if (key == "database")
+    return parse_database(raw, config);
+  if (key == "listen")
+    return parse_listen(raw, config);
+  if (key == "threads") {
+    auto value = as_integer(key, raw, 0, 256);
+    if (!value)
+      return value.error();
+    config.threads = static_cast<unsigned>(*value);
+    return {};
+  }
+  if (key == "database_pool_size") {
+    auto value = as_integer(key, raw, 1, 1024);
+    if (!value)
+      return value.error();
+    config.database_pool_size = static_cast<std::size_t>(*value);
+    return {};
+  }
+  if (key == "log_level") {
+    auto value = as_string(key, raw);
+    if (!value)
+      return value.error();
+    static constexpr std::string_view kLevels[] = {"trace", "debug",    "info", "warn",
+                                                   "error", "critical", "off"};
+    if (std::find(std::begin(kLevels), std::end(kLevels), *value) == std::end(kLevels)) {
+      return config_error(key, raw,
+                          fmt::format("expected one of trace, debug, info, warn, error, critical, "
+                                      "off; got \"{}\"",
+                                      *value));
+    }
+    config.log_level = *value;
+    return {};
+  }
+  if (key == "access_log") {
+    auto value = as_boolean(key, raw);
+    if (!value)
+      return value.error();
+    config.access_log = *value;
+    return {};
+  }
+  if (key == "max_header_bytes") {
+    auto value = as_integer(key, raw, 1024, 1024 * 1024);
+    if (!value)
+      return value.error();
+    config.max_header_bytes = static_cast<std::uint32_t>(*value);
+    return {};
+  }
+  if (key == "max_body_bytes") {
+    auto value = as_integer(key, raw, 0, std::int64_t{1} << 32);
+    if (!value)
+      return value.error();
+    config.max_body_bytes = static_cast<std::uint64_t>(*value);
+    return {};
+  }
+  if (key == "idle_timeout_seconds" || key == "shutdown_timeout_seconds") {
+    auto value = as_integer(key, raw, 1, 3600);
+    if (!value)
+      return value.error();
+    auto& target = key == "idle_timeout_seconds" ? config.idle_timeout : config.shutdown_timeout;
+    target = std::chrono::seconds(*value);
+    return {};
+  }
+  return Error::internal(fmt::format("setting {} has no parser", key));
+}
+
+}  // namespace
+
+std::vector<SettingInfo> settings() {
+  return {std::begin(kSettings), std::end(kSettings)};
+}
+
+Environment process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (!value)
+      return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Result<Config> load_config(const std::optional<std::filesystem::path>& file,
+                           const Environment& environment) {
+  std::map<std::string, RawValue, std::less<>> raw;
+  for (const auto& setting : kSettings) {
+    auto parsed = toml::parse(fmt::format("value = {}", setting.default_value));
+    auto value = from_toml(setting.key, *parsed.get("value"), "the default");
+    if (!value)
+      return value.error();
+    raw.insert_or_assign(std::string(setting.key), *value);
+  }
+
+  if (file) {
+    toml::table table;
+    try {
+      table = toml::parse_file(file->string());
+    } catch (const toml::parse_error& error) {
+      const auto& where = error.source().begin;
+      return Error::invalid_argument(fmt::format("{}:{}:{}: {}", file->string(), where.line,
+                                                 where.column, error.description()));
+    }
+    for (const auto& [key, node] : table) {
+      std::string_view name = key.str();
+      auto known = std::find_if(std::begin(kSettings), std::end(kSettings),
+                                [&](const SettingInfo& setting) { return setting.key == name; });
+      if (known == std::end(kSettings)) {
+        return Error::invalid_argument(fmt::format(
+            "{} (in {}, line {}): unknown setting; `liaison config --defaults` lists them all",
+            name, file->string(), key.source().begin.line));
+      }
+      auto value = from_toml(name, node,
+                             fmt::format("{}, line {}", file->string(), node.source().begin.line));
+      if (!value)
+        return value.error();
+      raw.insert_or_assign(std::string(name), *value);
+    }
+  }
+
+  for (const auto& setting : kSettings) {
+    auto name = env_name(setting.key);
+    if (auto value = environment(name))
+      raw.insert_or_assign(std::string(setting.key), RawValue{*value, name});
+  }
+
+  Config config;
+  for (const auto& setting : kSettings) {
+    LIAISON_TRY(apply(setting.key, raw.at(std::string(setting.key)), config));
+  }
+  return config;
+}
+
+std::string render_defaults_toml() {
+  std::string out =
+      "# Liaison configuration: every setting with its default.\n"
+      "# Each one can also be set by the environment variable LIAISON_<KEY>, which wins.\n";
+  for (const auto& setting : kSettings) {
+    out += fmt::format("\n# {} (env {})\n{} = {}\n", setting.description, env_name(setting.key),
+                       setting.key, setting.default_value);
+  }
+  return out;
+}
+
+std::string render_configuration_markdown() {
+  std::string out =
+      "# Configuration\n\n"
+      "Liaison reads its settings, from lowest to highest precedence, from the defaults below, "
+      "from\n"
+      "the TOML file given with `liaison --config FILE`, and from environment variables named\n"
+      "`LIAISON_<KEY>` (for example `LIAISON_DATABASE`). An unknown key or a bad value stops the\n"
+      "program with a message naming the key and exit code 2.\n\n"
+      "`liaison config --defaults` prints the same table as a TOML file to start from.\n"
+      "This page is generated by `liaison config --markdown`; a test keeps it in step.\n\n"
+      "| key | environment | default | meaning |\n|---|---|---|---|\n";
+  for (const auto& setting : kSettings) {
+    out += fmt::format("| `{}` | `{}` | `{}` | {} |\n", setting.key, env_name(setting.key),
+                       setting.default_value, setting.description);
+  }
+  return out;
+}
+
+}  // namespace liaison::app

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+
+namespace liaison::app {
+
+//! Every setting of a Liaison instance, after defaults, the TOML file and LIAISON_* variables.
+struct Config {
+  std::string database;
+  std::string listen_host;
+  std::uint16_t listen_port = 0;
+  unsigned threads = 0;  //!< 0: one per core
+  std::size_t database_pool_size = 0;
+  std::string log_level;
+  bool access_log = true;
+  std::uint32_t max_header_bytes = 0;
+  std::uint64_t max_body_bytes = 0;
+  std::chrono::seconds idle_timeout{0};
+  std::chrono::seconds shutdown_timeout{0};
+};
+
+//! One documented setting: its TOML key (the environment variable is LIAISON_ + KEY in upper
+//! case), its default as TOML text, and what it is for.
+struct SettingInfo {
+  std::string_view key;
+  std::string_view default_value;
+  std::string_view description;
+};
+
+//! The settings table: the single place where a setting, its default and its meaning live.
+std::vector<SettingInfo> settings();
+
+//! Reads the environment; injected so tests do not touch the real one.
+using Environment = std::function<std::optional<std::string>(std::string_view name)>;
+Environment process_environment();
+
+//! Builds the configuration. Errors name the key, where the bad value came from, and what is
+//! wrong with it: "listen (from LIAISON_LISTEN): expected host:port, got \"8080\"".
+Result<Config> load_config(const std::optional<std::filesystem::path>& file,
+                           const Environment& environment);
+
+//! Every setting with its default and description, as a TOML file an operator can start from.
+std::string render_defaults_toml();
+//! The same as a Markdown page (docs/configuration.md is this output; a test keeps them equal).
+std::string render_configuration_markdown();
+
+}  // namespace liaison::app

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <boost/system/result.hpp>
+
+namespace liaison {
+
+//! What went wrong, in terms a caller can act on. Each layer maps it to its own surface:
+//! an HTTP status in web/, an exit code in app/.
+enum class ErrorCode {
+  invalid_argument,  //!< the caller's input is wrong (bad code, bad config value)
+  not_found,         //!< the thing asked for does not exist
+  conflict,          //!< the request clashes with the current state (duplicate, newer schema)
+  unavailable,       //!< a dependency cannot be reached right now (database down)
+  internal,          //!< a bug or an unexpected state; details go to the log, not the user
+};
+
+//! An expected failure, carried as a value (see docs/ARCHITECTURE.md, "Errors").
+struct Error {
+  ErrorCode code = ErrorCode::internal;
+  std::string message;
+
+  static Error invalid_argument(std::string message) {
+    return {ErrorCode::invalid_argument, std::move(message)};
+  }
+  static Error not_found(std::string message) { return {ErrorCode::not_found, std::move(message)}; }
+  static Error conflict(std::string message) { return {ErrorCode::conflict, std::move(message)}; }
+  static Error unavailable(std::string message) {
+    return {ErrorCode::unavailable, std::move(message)};
+  }
+  static Error internal(std::string message) { return {ErrorCode::internal, std::move(message)}; }
+};
+
+//! Thrown only when `.value()` is called on a failed Result: a programming mistake, since
+//! callers are expected to test the result first.
+class ErrorException : public std::runtime_error {
+ public:
+  explicit ErrorException(Error error)
+      : std::runtime_error(error.message), error_(std::move(error)) {}
+  const Error& error() const noexcept { return error_; }
+
+ private:
+  Error error_;
+};
+
+[[noreturn]] inline void throw_exception_from_error(const Error& error,
+                                                    const boost::source_location&) {
+  throw ErrorException(error);
+}
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+//! Returns the error of `expr` from the enclosing function when it failed.
+#define LIAISON_TRY(expr)                        \
+  do {                                           \
+    if (auto try_result_ = (expr); !try_result_) \
+      return try_result_.error();                \
+  } while (false)
+
+}  // namespace liaison

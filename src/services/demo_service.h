@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+#include "base/clock.h"
+#include "base/error.h"
+#include "base/random.h"
+#include "store/database.h"
+
+namespace liaison::services {
+
+//! The demonstration organisation a new instance starts with, so a newcomer has something to
+//! look at that is clearly not a real network.
+inline constexpr std::string_view kDemoOrganisationCode = "DEMO";
+
+struct DemoResult {
+  std::string organisation_id;
+  bool created = false;  //!< false when it already existed
+};
+
+//! Creates the demo organisation and its members unless it exists already.
+Result<DemoResult> ensure_demo_organisation(store::Database& database, const Clock& clock,
+                                            RandomSource& random);
+
+}  // namespace liaison::services

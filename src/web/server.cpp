@@ -1,0 +1,256 @@
+#include "web/server.h"
+
+#include <optional>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "base/random.h"
+
+namespace liaison::web {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto kAwait = net::as_tuple(net::use_awaitable);
+
+// A read error that the client caused and deserves an answer to, before the connection closes.
+std::optional<Problem> problem_for_read_error(const boost::system::error_code& ec) {
+  if (ec == http::error::header_limit) {
+    return Problem{http::status::request_header_fields_too_large,
+                   "the request headers are larger than this server accepts"};
+  }
+  if (ec == http::error::body_limit) {
+    return Problem{http::status::payload_too_large,
+                   "the request body is larger than this server accepts"};
+  }
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message)
+    return std::nullopt;
+  if (ec.category() == make_error_code(http::error::bad_method).category()) {
+    return Problem{http::status::bad_request,
+                   fmt::format("the request is not valid HTTP/1.1: {}", ec.message())};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct Server::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  bool busy = false;  // between a complete request and its written response; strand-only
+};
+
+Server::Server(net::io_context& io, ServerOptions options, const Router& router, Metrics& metrics,
+               AccessLogSink access_log)
+    : io_(io),
+      options_(std::move(options)),
+      router_(router),
+      metrics_(metrics),
+      access_log_(std::move(access_log)),
+      acceptor_(net::make_strand(io)) {
+  SystemRandom random;
+  std::array<std::byte, 4> prefix{};
+  random.fill(prefix);
+  request_id_prefix_ = to_hex(prefix);
+}
+
+Server::~Server() = default;
+
+Result<tcp::endpoint> Server::listen() {
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(options_.host, ec);
+  if (ec)
+    return Error::invalid_argument(fmt::format("\"{}\" is not an IP address", options_.host));
+  tcp::endpoint endpoint{address, options_.port};
+  auto fail = [&](std::string_view step) {
+    return Error::unavailable(
+        fmt::format("cannot {} {}:{}: {}", step, options_.host, options_.port, ec.message()));
+  };
+  if (acceptor_.open(endpoint.protocol(), ec); ec)
+    return fail("open");
+  if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec)
+    return fail("configure");
+  if (acceptor_.bind(endpoint, ec); ec)
+    return fail("listen on");
+  if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec)
+    return fail("listen on");
+  return acceptor_.local_endpoint();
+}
+
+void Server::start() {
+  net::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr error) {
+    if (!error)
+      return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& exception) {
+      spdlog::critical("the HTTP listener stopped: {}", exception.what());
+    }
+  });
+}
+
+net::awaitable<void> Server::accept_loop() {
+  while (!draining_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), kAwait);
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open())
+        co_return;
+      // Out of descriptors and similar: keep serving the connections we have.
+      spdlog::warn("accepting a connection failed: {}", ec.message());
+      continue;
+    }
+    auto executor = socket.get_executor();
+    net::co_spawn(executor, serve_connection(std::move(socket)), [](std::exception_ptr error) {
+      if (!error)
+        return;
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& exception) {
+        spdlog::error("an HTTP connection failed: {}", exception.what());
+      }
+    });
+  }
+}
+
+std::string Server::next_request_id() {
+  return fmt::format("{}-{:x}", request_id_prefix_, request_counter_.fetch_add(1) + 1);
+}
+
+net::awaitable<void> Server::serve_connection(tcp::socket socket) {
+  auto connection = std::make_shared<Connection>(std::move(socket));
+  {
+    std::lock_guard lock(mutex_);
+    connections_.insert(connection);
+  }
+  metrics_.connection_opened();
+  struct Forget {
+    Server& server;
+    std::shared_ptr<Connection> connection;
+    ~Forget() { server.forget(connection); }
+  } forget_on_exit{*this, connection};
+
+  boost::system::error_code ignored;
+  auto remote_endpoint = connection->stream.socket().remote_endpoint(ignored);
+  auto remote = remote_endpoint.address().to_string(ignored);
+  auto& stream = connection->stream;
+
+  while (!draining_) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(options_.header_limit);
+    parser.body_limit(options_.body_limit);
+    stream.expires_after(options_.idle_timeout);
+
+    auto [header_ec, header_bytes] =
+        co_await http::async_read_header(stream, connection->buffer, parser, kAwait);
+    boost::system::error_code ec = header_ec;
+    if (!ec && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
+      http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+      auto [continue_ec, continue_bytes] = co_await http::async_write(stream, go_on, kAwait);
+      ec = continue_ec;
+    }
+    if (!ec && !parser.is_done()) {
+      auto [body_ec, body_bytes] =
+          co_await http::async_read(stream, connection->buffer, parser, kAwait);
+      ec = body_ec;
+    }
+    auto started = std::chrono::steady_clock::now();
+    if (ec) {
+      if (auto problem = problem_for_read_error(ec)) {
+        auto request_id = next_request_id();
+        auto response = problem_response(*problem, "", request_id, 11, false);
+        add_standard_headers(response, request_id);
+        stream.expires_after(options_.idle_timeout);
+        co_await http::async_write(stream, response, kAwait);
+        metrics_.record("unmatched", "-", response.result_int(),
+                        std::chrono::steady_clock::now() - started);
+      }
+      break;
+    }
+
+    connection->busy = true;
+    auto request = parser.release();
+    auto request_id = next_request_id();
+    auto dispatched = router_.dispatch(request, request_id);
+    auto& response = dispatched.response;
+    if (draining_)
+      response.keep_alive(false);
+
+    stream.expires_after(options_.idle_timeout);
+    auto [write_ec, written] = co_await http::async_write(stream, response, kAwait);
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    metrics_.record(dispatched.route, request.method_string(), response.result_int(), elapsed);
+    if (access_log_) {
+      access_log_(format_access_record({std::chrono::system_clock::now(), request_id, remote,
+                                        request.method_string(), request.target(), dispatched.route,
+                                        response.result_int(), written, elapsed}));
+    }
+    connection->busy = false;
+    if (write_ec || !response.keep_alive())
+      break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);
+}
+
+void Server::forget(const std::shared_ptr<Connection>& connection) {
+  metrics_.connection_closed();
+  std::function<void()> drained;
+  {
+    std::lock_guard lock(mutex_);
+    connections_.erase(connection);
+    if (draining_ && connections_.empty() && on_drained_)
+      drained = std::exchange(on_drained_, nullptr);
+  }
+  if (drained)
+    drained();
+}
+
+void Server::shutdown(std::function<void()> on_drained) {
+  draining_ = true;
+  net::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  std::function<void()> drained;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& connection : connections_) {
+      net::post(connection->stream.get_executor(), [weak = std::weak_ptr<Connection>(connection)] {
+        auto alive = weak.lock();
+        // Waiting for a next request that has not begun: nothing is in flight, close it now.
+        if (alive && !alive->busy && alive->buffer.size() == 0)
+          alive->stream.cancel();
+      });
+    }
+    if (connections_.empty()) {
+      drained = std::move(on_drained);
+    } else {
+      on_drained_ = std::move(on_drained);
+    }
+  }
+  if (drained)
+    drained();
+}
+
+std::size_t Server::open_connections() const {
+  std::lock_guard lock(mutex_);
+  return connections_.size();
+}
+
+}  // namespace liaison::web

@@ -1,0 +1,147 @@
+#include <fstream>
+#include <regex>
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/test_database.h"
+
+namespace liaison::testing {
+namespace {
+
+using Environment = std::map<std::string, std::string>;
+
+ProcessResult liaison(std::vector<std::string> arguments, Environment environment = {}) {
+  arguments.insert(arguments.begin(), LIAISON_BINARY);
+  return run_process(std::move(arguments), std::move(environment));
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  TestDatabase database_{Engine::sqlite};
+  Environment environment_{{"LIAISON_DATABASE", database_.url()},
+                           {"LIAISON_LISTEN", "127.0.0.1:0"},
+                           {"LIAISON_ACCESS_LOG", "false"}};
+};
+
+TEST_F(CliTest, PrintsItsVersion) {
+  auto result = liaison({"version"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_TRUE(result.output.starts_with("liaison ")) << result.output;
+}
+
+TEST_F(CliTest, UnknownCommandIsAUsageError) {
+  EXPECT_EQ(liaison({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(liaison({}).exit_code, 2);
+}
+
+TEST_F(CliTest, BadEnvironmentSettingNamesTheKeyAndExitsWith2) {
+  auto environment = environment_;
+  environment["LIAISON_LISTEN"] = "8080";
+  auto result = liaison({"migrate"}, environment);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.errors.find("listen (from LIAISON_LISTEN)"), std::string::npos) << result.errors;
+}
+
+TEST_F(CliTest, BadConfigFileNamesTheKeyAndLine) {
+  auto directory = make_temp_directory("liaison-cli");
+  auto path = directory / "liaison.toml";
+  std::ofstream(path) << "listen = \"127.0.0.1:8080\"\ndatabse = \"sqlite:x.db\"\n";
+  auto result = liaison({"--config", path.string(), "migrate"}, environment_);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.errors.find("databse"), std::string::npos) << result.errors;
+  EXPECT_NE(result.errors.find("line 2"), std::string::npos) << result.errors;
+
+  std::ofstream(path) << "max_body_bytes = \"lots\"\n";
+  result = liaison({"--config", path.string(), "migrate"}, environment_);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.errors.find("max_body_bytes"), std::string::npos) << result.errors;
+  std::filesystem::remove_all(directory);
+}
+
+TEST_F(CliTest, ConfigDefaultsListEverySetting) {
+  auto result = liaison({"config", "--defaults"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.output.find("database = \"sqlite:liaison.db\""), std::string::npos);
+  EXPECT_NE(result.output.find("LIAISON_LISTEN"), std::string::npos);
+}
+
+TEST_F(CliTest, ServeRefusesAnUnmigratedDatabase) {
+  auto result = liaison({"serve"}, environment_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.errors.find("liaison migrate"), std::string::npos) << result.errors;
+}
+
+TEST_F(CliTest, UnreachableDatabaseIsAClearError) {
+  auto environment = environment_;
+  environment["LIAISON_DATABASE"] =
+      "postgresql://liaison:hunter2@127.0.0.1:1/liaison?connect_timeout=2";
+  auto result = liaison({"migrate"}, environment);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.errors.find("cannot open the database"), std::string::npos) << result.errors;
+  EXPECT_EQ(result.errors.find("hunter2"), std::string::npos) << "the password leaked";
+}
+
+TEST_F(CliTest, ServesAfterMigrateAndStopsGracefullyOnSigterm) {
+  auto demo = liaison({"demo"}, environment_);
+  ASSERT_EQ(demo.exit_code, 0) << demo.errors;
+
+  Process server({LIAISON_BINARY, "serve"}, environment_);
+  auto line = server.wait_for_error_line("serving", std::chrono::seconds(20));
+  ASSERT_TRUE(line) << "the server did not start";
+  std::smatch port;
+  ASSERT_TRUE(std::regex_search(*line, port, std::regex("http://127\\.0\\.0\\.1:(\\d+)/")))
+      << *line;
+
+  HttpClient client("127.0.0.1", static_cast<std::uint16_t>(std::stoi(port[1])));
+  EXPECT_EQ(client.get("/healthz").result_int(), 200);
+  EXPECT_EQ(client.get("/api/v1/organisations").result_int(), 200);
+
+  server.signal(SIGTERM);
+  auto result = server.finish(std::chrono::seconds(15));
+  EXPECT_EQ(result.exit_code, 0) << result.errors;
+  EXPECT_NE(result.errors.find("stopped"), std::string::npos) << result.errors;
+}
+
+TEST_F(CliTest, ServeRefusesAPortInUse) {
+  ASSERT_EQ(liaison({"migrate"}, environment_).exit_code, 0);
+  Process first({LIAISON_BINARY, "serve"}, environment_);
+  auto line = first.wait_for_error_line("serving", std::chrono::seconds(20));
+  ASSERT_TRUE(line);
+  std::smatch port;
+  ASSERT_TRUE(std::regex_search(*line, port, std::regex(":(\\d+)/")));
+  auto environment = environment_;
+  environment["LIAISON_LISTEN"] = "127.0.0.1:" + port[1].str();
+  auto second = liaison({"serve"}, environment);
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.errors.find("cannot start the HTTP server"), std::string::npos) << second.errors;
+  first.signal(SIGTERM);
+  EXPECT_EQ(first.finish(std::chrono::seconds(15)).exit_code, 0);
+}
+
+TEST(CliOnPostgres, MigratesAndServesOnPostgresql) {
+  TestDatabase database(Engine::postgresql);
+  Environment environment{{"LIAISON_DATABASE", database.url()},
+                          {"LIAISON_LISTEN", "127.0.0.1:0"},
+                          {"LIAISON_ACCESS_LOG", "false"}};
+  auto migrated = liaison({"migrate"}, environment);
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.errors;
+  EXPECT_NE(migrated.errors.find("applied migration 0001_reference_data"), std::string::npos);
+
+  Process server({LIAISON_BINARY, "serve"}, environment);
+  auto line = server.wait_for_error_line("serving", std::chrono::seconds(20));
+  ASSERT_TRUE(line);
+  std::smatch port;
+  ASSERT_TRUE(std::regex_search(*line, port, std::regex(":(\\d+)/")));
+  HttpClient client("127.0.0.1", static_cast<std::uint16_t>(std::stoi(port[1])));
+  auto response = client.get("/api/v1/organisations/AU/members");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(json_of(response).at("member_count").as_int64(), 55);
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.finish(std::chrono::seconds(15)).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace liaison::testing

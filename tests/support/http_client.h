@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/value.hpp>
+
+namespace liaison::testing {
+
+namespace http = boost::beast::http;
+using Response = http::response<http::string_body>;
+
+//! A blocking HTTP/1.1 client over one keep-alive connection, for talking to a real server in
+//! tests. Every operation has a deadline so a hung server fails the test instead of hanging it.
+class HttpClient {
+ public:
+  HttpClient(std::string host, std::uint16_t port);
+  ~HttpClient();
+
+  Response get(const std::string& target, const http::fields& headers = {});
+  Response request(http::request<http::string_body> request);
+  //! Sends raw bytes and returns everything the server answers until it closes the connection.
+  std::string raw(const std::string& bytes);
+  void send(const std::string& bytes);
+  std::string receive_until_close();
+  //! True once the server has closed the connection (reads EOF within `wait`).
+  bool closed_by_server(std::chrono::milliseconds wait);
+  void connect();
+
+ private:
+  std::string host_;
+  std::uint16_t port_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::socket socket_;
+  std::string buffer_;
+};
+
+//! Parses a response body as JSON; fails the current test when it is not.
+boost::json::value json_of(const Response& response);
+
+}  // namespace liaison::testing
