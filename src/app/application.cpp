@@ -7,8 +7,11 @@
 
 namespace liaison::app {
 
-Application::Application(std::unique_ptr<store::Database> database)
-    : database_(std::move(database)), reference_(*database_), assets_(web::asset_files::files()) {
+Application::Application(std::unique_ptr<store::Database> database,
+                         std::chrono::milliseconds cache_lifetime)
+    : database_(std::move(database)),
+      reference_(*database_, clock_, cache_lifetime),
+      assets_(web::asset_files::files()) {
   web::add_operations_routes(router_, *database_, metrics_, kVersion);
   web::add_reference_api(router_, reference_);
   web::add_asset_routes(router_, assets_);

@@ -18,7 +18,8 @@ namespace liaison::app {
 class Application {
  public:
   //! Takes an open database whose schema is current (see store::check_schema).
-  explicit Application(std::unique_ptr<store::Database> database);
+  //! Reads that may be served from memory are at most `cache_lifetime` old.
+  Application(std::unique_ptr<store::Database> database, std::chrono::milliseconds cache_lifetime);
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
 
@@ -28,6 +29,7 @@ class Application {
 
  private:
   std::unique_ptr<store::Database> database_;
+  SystemClock clock_;
   services::ReferenceService reference_;
   web::Metrics metrics_;
   web::StaticAssets assets_;

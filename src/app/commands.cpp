@@ -29,12 +29,10 @@ Result<void> migrate(store::Database& database) {
   SystemClock clock;
   SystemRandom random;
   auto report = store::migrate(database, clock, random);
-  if (!report)
-    return report.error();
+  if (!report) return report.error();
   for (const auto& name : report->applied)
     spdlog::info("applied migration {}", name);
-  if (report->reference_data_loaded)
-    spdlog::info("loaded reference data");
+  if (report->reference_data_loaded) spdlog::info("loaded reference data");
   if (report->applied.empty() && !report->reference_data_loaded) {
     spdlog::info("{} is up to date", database.display_url());
   }
@@ -52,24 +50,19 @@ void configure_logging(const Config& config) {
 
 int run_migrate(const Config& config) {
   auto database = open_store(config);
-  if (!database)
-    return fail("cannot open the database", database.error());
-  if (auto done = migrate(**database); !done)
-    return fail("migration failed", done.error());
+  if (!database) return fail("cannot open the database", database.error());
+  if (auto done = migrate(**database); !done) return fail("migration failed", done.error());
   return ExitCode::exit_ok;
 }
 
 int run_demo(const Config& config) {
   auto database = open_store(config);
-  if (!database)
-    return fail("cannot open the database", database.error());
-  if (auto done = migrate(**database); !done)
-    return fail("migration failed", done.error());
+  if (!database) return fail("cannot open the database", database.error());
+  if (auto done = migrate(**database); !done) return fail("migration failed", done.error());
   SystemClock clock;
   SystemRandom random;
   auto demo = services::ensure_demo_organisation(**database, clock, random);
-  if (!demo)
-    return fail("cannot create the demo organisation", demo.error());
+  if (!demo) return fail("cannot create the demo organisation", demo.error());
   spdlog::info("demo organisation {} ({})", services::kDemoOrganisationCode,
                demo->created ? "created" : "already present");
   return ExitCode::exit_ok;
@@ -77,18 +70,16 @@ int run_demo(const Config& config) {
 
 int run_serve(const Config& config, bool migrate_first) {
   auto database = open_store(config);
-  if (!database)
-    return fail("cannot open the database", database.error());
+  if (!database) return fail("cannot open the database", database.error());
   if (migrate_first) {
-    if (auto done = migrate(**database); !done)
-      return fail("migration failed", done.error());
+    if (auto done = migrate(**database); !done) return fail("migration failed", done.error());
   }
   if (auto checked = store::check_schema(**database); !checked) {
     return fail("cannot serve this database", checked.error());
   }
 
   auto display_url = (*database)->display_url();
-  Application application(std::move(*database));
+  Application application(std::move(*database), config.cache_lifetime);
 
   web::AccessLogSink access_log;
   if (config.access_log) {
@@ -103,21 +94,18 @@ int run_serve(const Config& config, bool migrate_first) {
   web::Server server(io, server_options(config), application.router(), application.metrics(),
                      access_log);
   auto endpoint = server.listen();
-  if (!endpoint)
-    return fail("cannot start the HTTP server", endpoint.error());
+  if (!endpoint) return fail("cannot start the HTTP server", endpoint.error());
   server.start();
 
   boost::asio::steady_timer deadline(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec)
-      return;
+    if (ec) return;
     spdlog::info("received signal {}, finishing {} open connection(s)", signal,
                  server.open_connections());
     deadline.expires_after(config.shutdown_timeout);
     deadline.async_wait([&](const boost::system::error_code& timer_ec) {
-      if (timer_ec)
-        return;
+      if (timer_ec) return;
       spdlog::warn("shutdown timeout reached with {} connection(s) open; stopping",
                    server.open_connections());
       io.stop();

@@ -39,6 +39,10 @@ constexpr SettingInfo kSettings[] = {
     {"idle_timeout_seconds", "30",
      "Seconds a connection may wait for a complete request, or a response take to send, "
      "before it is closed."},
+    {"cache_milliseconds", "2000",
+     "How long reference data read from the database (organisations, members, states) may be "
+     "served from memory; changes made by other instances or `liaison migrate` show after at most "
+     "this long. 0 turns the cache off."},
     {"shutdown_timeout_seconds", "10",
      "On SIGTERM, seconds to let in-flight requests finish before the process exits anyway."},
 };
@@ -69,8 +73,7 @@ std::string describe(const RawValue& raw) {
 }
 
 Result<std::string> as_string(std::string_view key, const RawValue& raw) {
-  if (const auto* text = std::get_if<std::string>(&raw.value))
-    return *text;
+  if (const auto* text = std::get_if<std::string>(&raw.value)) return *text;
   return config_error(key, raw, fmt::format("expected a string, got {}", describe(raw)));
 }
 
@@ -95,16 +98,13 @@ Result<std::int64_t> as_integer(std::string_view key, const RawValue& raw, std::
 }
 
 Result<bool> as_boolean(std::string_view key, const RawValue& raw) {
-  if (const auto* boolean = std::get_if<bool>(&raw.value))
-    return *boolean;
+  if (const auto* boolean = std::get_if<bool>(&raw.value)) return *boolean;
   if (const auto* text = std::get_if<std::string>(&raw.value)) {
     std::string lower(*text);
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on")
-      return true;
-    if (lower == "false" || lower == "0" || lower == "no" || lower == "off")
-      return false;
+    if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") return true;
+    if (lower == "false" || lower == "0" || lower == "no" || lower == "off") return false;
   }
   return config_error(key, raw, fmt::format("expected true or false, got {}", describe(raw)));
 }
@@ -113,28 +113,29 @@ Result<RawValue> from_toml(std::string_view key, const toml::node& node,
                            const std::string& source) {
   if (auto text = node.value<std::string>(); text && node.is_string())
     return RawValue{*text, source};
-  if (node.is_integer())
-    return RawValue{*node.value<std::int64_t>(), source};
-  if (node.is_boolean())
-    return RawValue{*node.value<bool>(), source};
+  if (node.is_integer()) return RawValue{*node.value<std::int64_t>(), source};
+  if (node.is_boolean()) return RawValue{*node.value<bool>(), source};
   return Error::invalid_argument(
       fmt::format("{} (from {}): expected a string, number or boolean", key, source));
 }
 
 Result<void> parse_listen(const RawValue& raw, Config& config) {
   auto text = as_string("listen", raw);
-  if (!text)
-    return text.error();
+  if (!text) return text.error();
   auto colon = text->rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text->size()) {
     return config_error("listen", raw, fmt::format("expected host:port, got \"{}\"", *text));
   }
   auto host = text->substr(0, colon);
   if (host.front() == '[') {
-    if (host.back() != ']') {
+    if (host.size() < 3 || host.back() != ']') {
       return config_error("listen", raw, fmt::format("expected [ipv6]:port, got \"{}\"", *text));
     }
     host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return config_error(
+        "listen", raw,
+        fmt::format("write an IPv6 address in brackets, [addr]:port; got \"{}\"", *text));
   }
   RawValue port{text->substr(colon + 1), raw.source};
   auto number = as_integer("listen", port, 0, 65535);
@@ -149,8 +150,7 @@ Result<void> parse_listen(const RawValue& raw, Config& config) {
 
 Result<void> parse_database(const RawValue& raw, Config& config) {
   auto text = as_string("database", raw);
-  if (!text)
-    return text.error();
+  if (!text) return text.error();
   if (!text->starts_with("sqlite:") && !text->starts_with("postgresql://") &&
       !text->starts_with("postgres://")) {
     return config_error(
@@ -162,28 +162,23 @@ Result<void> parse_database(const RawValue& raw, Config& config) {
 }
 
 Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
-  if (key == "database")
-    return parse_database(raw, config);
-  if (key == "listen")
-    return parse_listen(raw, config);
+  if (key == "database") return parse_database(raw, config);
+  if (key == "listen") return parse_listen(raw, config);
   if (key == "threads") {
     auto value = as_integer(key, raw, 0, 256);
-    if (!value)
-      return value.error();
+    if (!value) return value.error();
     config.threads = static_cast<unsigned>(*value);
     return {};
   }
   if (key == "database_pool_size") {
     auto value = as_integer(key, raw, 1, 1024);
-    if (!value)
-      return value.error();
+    if (!value) return value.error();
     config.database_pool_size = static_cast<std::size_t>(*value);
     return {};
   }
   if (key == "log_level") {
     auto value = as_string(key, raw);
-    if (!value)
-      return value.error();
+    if (!value) return value.error();
     static constexpr std::string_view kLevels[] = {"trace", "debug",    "info", "warn",
                                                    "error", "critical", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *value) == std::end(kLevels)) {
@@ -197,29 +192,31 @@ Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
   }
   if (key == "access_log") {
     auto value = as_boolean(key, raw);
-    if (!value)
-      return value.error();
+    if (!value) return value.error();
     config.access_log = *value;
     return {};
   }
   if (key == "max_header_bytes") {
     auto value = as_integer(key, raw, 1024, 1024 * 1024);
-    if (!value)
-      return value.error();
+    if (!value) return value.error();
     config.max_header_bytes = static_cast<std::uint32_t>(*value);
     return {};
   }
   if (key == "max_body_bytes") {
     auto value = as_integer(key, raw, 0, std::int64_t{1} << 32);
-    if (!value)
-      return value.error();
+    if (!value) return value.error();
     config.max_body_bytes = static_cast<std::uint64_t>(*value);
+    return {};
+  }
+  if (key == "cache_milliseconds") {
+    auto value = as_integer(key, raw, 0, 3'600'000);
+    if (!value) return value.error();
+    config.cache_lifetime = std::chrono::milliseconds(*value);
     return {};
   }
   if (key == "idle_timeout_seconds" || key == "shutdown_timeout_seconds") {
     auto value = as_integer(key, raw, 1, 3600);
-    if (!value)
-      return value.error();
+    if (!value) return value.error();
     auto& target = key == "idle_timeout_seconds" ? config.idle_timeout : config.shutdown_timeout;
     target = std::chrono::seconds(*value);
     return {};
@@ -236,8 +233,7 @@ std::vector<SettingInfo> settings() {
 Environment process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
     const char* value = std::getenv(std::string(name).c_str());
-    if (!value)
-      return std::nullopt;
+    if (!value) return std::nullopt;
     return std::string(value);
   };
 }
@@ -248,8 +244,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file,
   for (const auto& setting : kSettings) {
     auto parsed = toml::parse(fmt::format("value = {}", setting.default_value));
     auto value = from_toml(setting.key, *parsed.get("value"), "the default");
-    if (!value)
-      return value.error();
+    if (!value) return value.error();
     raw.insert_or_assign(std::string(setting.key), *value);
   }
 
@@ -273,8 +268,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file,
       }
       auto value = from_toml(name, node,
                              fmt::format("{}, line {}", file->string(), node.source().begin.line));
-      if (!value)
-        return value.error();
+      if (!value) return value.error();
       raw.insert_or_assign(std::string(name), *value);
     }
   }

@@ -26,6 +26,7 @@ struct Config {
   std::uint64_t max_body_bytes = 0;
   std::chrono::seconds idle_timeout{0};
   std::chrono::seconds shutdown_timeout{0};
+  std::chrono::milliseconds cache_lifetime{0};
 };
 
 //! One documented setting: its TOML key (the environment variable is LIAISON_ + KEY in upper

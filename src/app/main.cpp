@@ -52,8 +52,7 @@ int main(int argc, char** argv) {
   }
 
   std::optional<std::filesystem::path> file;
-  if (!config_file.empty())
-    file = config_file;
+  if (!config_file.empty()) file = config_file;
   auto loaded = liaison::app::load_config(file, liaison::app::process_environment());
   if (!loaded) {
     fmt::print(stderr, "liaison: configuration error: {}\n", loaded.error().message);
@@ -65,11 +64,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "liaison config: give --defaults or --markdown\n");
     return ExitCode::exit_usage;
   }
-  if (*serve)
-    return liaison::app::run_serve(*loaded, migrate_first);
-  if (*migrate)
-    return liaison::app::run_migrate(*loaded);
-  if (*demo)
-    return liaison::app::run_demo(*loaded);
+  if (*serve) return liaison::app::run_serve(*loaded, migrate_first);
+  if (*migrate) return liaison::app::run_migrate(*loaded);
+  if (*demo) return liaison::app::run_demo(*loaded);
   return ExitCode::exit_usage;
 }

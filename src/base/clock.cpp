@@ -6,8 +6,8 @@
 namespace liaison {
 
 std::string format_utc(std::chrono::system_clock::time_point time) {
-  auto micros = std::chrono::time_point_cast<std::chrono::microseconds>(time);
-  auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(micros);
+  auto micros = std::chrono::floor<std::chrono::microseconds>(time);
+  auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
   auto fraction = (micros - seconds).count();
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", seconds, fraction);
 }

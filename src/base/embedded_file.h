@@ -15,8 +15,7 @@ struct EmbeddedFile {
 inline std::optional<std::string_view> find_embedded(std::span<const EmbeddedFile> files,
                                                      std::string_view path) {
   for (const auto& file : files) {
-    if (file.path == path)
-      return file.content;
+    if (file.path == path) return file.content;
   }
   return std::nullopt;
 }

@@ -55,10 +55,9 @@ template <class T>
 using Result = boost::system::result<T, Error>;
 
 //! Returns the error of `expr` from the enclosing function when it failed.
-#define LIAISON_TRY(expr)                        \
-  do {                                           \
-    if (auto try_result_ = (expr); !try_result_) \
-      return try_result_.error();                \
+#define LIAISON_TRY(expr)                                                    \
+  do {                                                                       \
+    if (auto try_result_ = (expr); !try_result_) return try_result_.error(); \
   } while (false)
 
 }  // namespace liaison

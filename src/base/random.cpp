@@ -7,8 +7,7 @@
 namespace liaison {
 
 SystemRandom::SystemRandom() {
-  if (sodium_init() < 0)
-    throw std::runtime_error("libsodium could not be initialised");
+  if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
 }
 
 void SystemRandom::fill(std::span<std::byte> out) {
@@ -42,13 +41,11 @@ std::string make_uuid_v7(RandomSource& random, std::uint64_t unix_milliseconds) 
 }
 
 bool is_uuid(std::string_view text) {
-  if (text.size() != 36)
-    return false;
+  if (text.size() != 36) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-')
-        return false;
+      if (c != '-') return false;
     } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
       return false;
     }

@@ -25,31 +25,23 @@ std::string_view trim(std::string_view text) {
 // q-values have at most three decimals (RFC 9110 §12.4.2); kept in thousandths.
 std::optional<int> parse_quality(std::string_view text) {
   text = trim(text);
-  if (text.size() < 2 || (text[0] != 'q' && text[0] != 'Q') || text[1] != '=')
-    return std::nullopt;
+  if (text.size() < 2 || (text[0] != 'q' && text[0] != 'Q') || text[1] != '=') return std::nullopt;
   text.remove_prefix(2);
-  if (text.empty() || text.size() > 5)
-    return std::nullopt;
+  if (text.empty() || text.size() > 5) return std::nullopt;
   if (text[0] == '1') {
     for (std::size_t i = 1; i < text.size(); ++i) {
-      if (text[i] != '.' && text[i] != '0')
-        return std::nullopt;
-      if (text[i] == '.' && i != 1)
-        return std::nullopt;
+      if (text[i] != '.' && text[i] != '0') return std::nullopt;
+      if (text[i] == '.' && i != 1) return std::nullopt;
     }
     return 1000;
   }
-  if (text[0] != '0')
-    return std::nullopt;
-  if (text.size() == 1)
-    return 0;
-  if (text[1] != '.')
-    return std::nullopt;
+  if (text[0] != '0') return std::nullopt;
+  if (text.size() == 1) return 0;
+  if (text[1] != '.') return std::nullopt;
   int thousandths = 0;
   int scale = 100;
   for (std::size_t i = 2; i < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9')
-      return std::nullopt;
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
     thousandths += (text[i] - '0') * scale;
     scale /= 10;
   }
@@ -79,8 +71,7 @@ std::string_view language_code(Language language) {
 std::optional<Language> language_from_tag(std::string_view tag) {
   auto primary = lower_ascii(trim(tag.substr(0, tag.find_first_of("-_"))));
   for (auto language : kLanguages) {
-    if (primary == language_code(language))
-      return language;
+    if (primary == language_code(language)) return language;
   }
   return std::nullopt;
 }
@@ -98,8 +89,7 @@ Language negotiate_language(std::string_view accept_language) {
     int quality = 1000;
     if (semicolon != std::string_view::npos) {
       auto parsed = parse_quality(item.substr(semicolon + 1));
-      if (!parsed)
-        continue;
+      if (!parsed) continue;
       quality = *parsed;
     }
     auto language = language_from_tag(tag);

@@ -15,8 +15,7 @@ std::string_view participant_kind_name(ParticipantKind kind) {
 }
 
 const std::string& State::name(Language language) const {
-  if (auto it = names.find(language); it != names.end() && !it->second.empty())
-    return it->second;
+  if (auto it = names.find(language); it != names.end() && !it->second.empty()) return it->second;
   static const std::string empty;
   auto english = names.find(Language::english);
   return english == names.end() ? empty : english->second;
@@ -29,16 +28,14 @@ Result<StateCode> parse_state_code(std::string_view text) {
   }
   std::string code;
   for (char c : text) {
-    if (c >= 'a' && c <= 'z')
-      c = static_cast<char>(c - 'a' + 'A');
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     if (c < 'A' || c > 'Z') {
       return Error::invalid_argument(
           fmt::format("a state code has only the letters A to Z, got \"{}\"", text));
     }
     code.push_back(c);
   }
-  if (code.size() == 2)
-    return StateCode{Alpha2{std::move(code)}};
+  if (code.size() == 2) return StateCode{Alpha2{std::move(code)}};
   return StateCode{Alpha3{std::move(code)}};
 }
 

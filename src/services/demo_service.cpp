@@ -21,10 +21,8 @@ Result<DemoResult> ensure_demo_organisation(store::Database& database, const Clo
       store::Access::write, [&](store::Connection& connection) -> Result<DemoResult> {
         store::ReferenceStore reference(connection);
         auto existing = reference.find_organisation(kDemoOrganisationCode);
-        if (!existing)
-          return existing.error();
-        if (*existing)
-          return DemoResult{(*existing)->id, false};
+        if (!existing) return existing.error();
+        if (*existing) return DemoResult{(*existing)->id, false};
 
         auto now = clock.now();
         auto milliseconds =

@@ -6,46 +6,67 @@
 
 namespace liaison::services {
 
-Result<std::vector<domain::OrganisationSummary>> ReferenceService::organisations() {
-  return database_.transact(store::Access::read, [](store::Connection& connection) {
-    return store::ReferenceStore(connection).organisations();
+namespace {
+
+std::string upper_ascii(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+}  // namespace
+
+ReferenceService::ReferenceService(store::Database& database, const Clock& clock,
+                                   std::chrono::milliseconds cache_lifetime)
+    : database_(database),
+      organisations_(clock, cache_lifetime),
+      members_(clock, cache_lifetime),
+      states_(clock, cache_lifetime) {}
+
+Result<std::shared_ptr<const ReferenceService::Organisations>> ReferenceService::organisations() {
+  return organisations_.get("", [&] {
+    return database_.transact(store::Access::read, [](store::Connection& connection) {
+      return store::ReferenceStore(connection).organisations();
+    });
   });
 }
 
-Result<OrganisationMembers> ReferenceService::members(std::string_view organisation_id_or_code) {
-  return database_.transact(
-      store::Access::read, [&](store::Connection& connection) -> Result<OrganisationMembers> {
-        store::ReferenceStore reference(connection);
-        auto organisation = reference.find_organisation(organisation_id_or_code);
-        if (!organisation)
-          return organisation.error();
-        if (!*organisation) {
-          return Error::not_found(fmt::format("no organisation \"{}\"", organisation_id_or_code));
-        }
-        auto members = reference.members((*organisation)->id);
-        if (!members)
-          return members.error();
-        return OrganisationMembers{std::move(**organisation), std::move(*members)};
-      });
+Result<std::shared_ptr<const OrganisationMembers>> ReferenceService::members(
+    std::string_view organisation_id_or_code) {
+  // Codes are case-insensitive and identifiers lower-case hex: one key per organisation.
+  return members_.get(upper_ascii(organisation_id_or_code), [&] {
+    return database_.transact(
+        store::Access::read, [&](store::Connection& connection) -> Result<OrganisationMembers> {
+          store::ReferenceStore reference(connection);
+          auto organisation = reference.find_organisation(organisation_id_or_code);
+          if (!organisation) return organisation.error();
+          if (!*organisation) {
+            return Error::not_found(fmt::format("no organisation \"{}\"", organisation_id_or_code));
+          }
+          auto members = reference.members((*organisation)->id);
+          if (!members) return members.error();
+          return OrganisationMembers{std::move(**organisation), std::move(*members)};
+        });
+  });
 }
 
-Result<StateProfile> ReferenceService::state(std::string_view code) {
+Result<std::shared_ptr<const StateProfile>> ReferenceService::state(std::string_view code) {
   auto parsed = domain::parse_state_code(code);
-  if (!parsed)
-    return parsed.error();
-  return database_.transact(
-      store::Access::read, [&](store::Connection& connection) -> Result<StateProfile> {
-        store::ReferenceStore reference(connection);
-        auto state = reference.find_state(*parsed);
-        if (!state)
-          return state.error();
-        if (!*state)
-          return Error::not_found(fmt::format("no state with the code \"{}\"", code));
-        auto organisations = reference.organisations_of((*state)->alpha2);
-        if (!organisations)
-          return organisations.error();
-        return StateProfile{std::move(**state), std::move(*organisations)};
-      });
+  if (!parsed) return parsed.error();
+  return states_.get(upper_ascii(code), [&] {
+    return database_.transact(
+        store::Access::read, [&](store::Connection& connection) -> Result<StateProfile> {
+          store::ReferenceStore reference(connection);
+          auto state = reference.find_state(*parsed);
+          if (!state) return state.error();
+          if (!*state) return Error::not_found(fmt::format("no state with the code \"{}\"", code));
+          auto organisations = reference.organisations_of((*state)->alpha2);
+          if (!organisations) return organisations.error();
+          return StateProfile{std::move(**state), std::move(*organisations)};
+        });
+  });
 }
 
 }  // namespace liaison::services

@@ -5,8 +5,7 @@ namespace liaison::store {
 Result<Database::Lease> ConnectionPool::acquire() {
   auto release = [weak = std::weak_ptr<State>(state_)](std::unique_ptr<Connection> connection) {
     auto state = weak.lock();
-    if (!state)
-      return;
+    if (!state) return;
     std::lock_guard lock(state->mutex);
     if (connection->healthy()) {
       state->idle.push_back(std::move(connection));
@@ -20,8 +19,7 @@ Result<Database::Lease> ConnectionPool::acquire() {
   bool free = state_->returned.wait_for(lock, acquire_timeout_, [&] {
     return !state_->idle.empty() || state_->open_count < state_->size;
   });
-  if (!free)
-    return Error::unavailable("no database connection became free in time");
+  if (!free) return Error::unavailable("no database connection became free in time");
   if (!state_->idle.empty()) {
     auto connection = std::move(state_->idle.back());
     state_->idle.pop_back();

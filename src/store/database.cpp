@@ -16,24 +16,18 @@ bool Row::is_null(std::size_t column) const {
 
 std::string Row::text(std::size_t column) const {
   const auto& value = values_.at(column);
-  if (const auto* text = std::get_if<std::string>(&value))
-    return *text;
-  if (const auto* integer = std::get_if<std::int64_t>(&value))
-    return std::to_string(*integer);
-  if (const auto* real = std::get_if<double>(&value))
-    return fmt::format("{}", *real);
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
+  if (const auto* real = std::get_if<double>(&value)) return fmt::format("{}", *real);
   return {};
 }
 
 std::int64_t Row::integer(std::size_t column) const {
   const auto& value = values_.at(column);
-  if (const auto* integer = std::get_if<std::int64_t>(&value))
-    return *integer;
-  if (const auto* real = std::get_if<double>(&value))
-    return static_cast<std::int64_t>(*real);
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return *integer;
+  if (const auto* real = std::get_if<double>(&value)) return static_cast<std::int64_t>(*real);
   if (const auto* text = std::get_if<std::string>(&value)) {
-    if (*text == "t" || *text == "true")
-      return 1;
+    if (*text == "t" || *text == "true") return 1;
     std::int64_t parsed = 0;
     std::from_chars(text->data(), text->data() + text->size(), parsed);
     return parsed;
@@ -44,8 +38,7 @@ std::int64_t Row::integer(std::size_t column) const {
 Result<void> Database::ping() {
   return transact(Access::read, [](Connection& connection) -> Result<void> {
     auto rows = connection.query("SELECT 1");
-    if (!rows)
-      return rows.error();
+    if (!rows) return rows.error();
     return {};
   });
 }
@@ -62,17 +55,14 @@ Result<std::unique_ptr<Database>> open_database(std::string_view url,
   auto scheme = parsed->scheme();
   if (scheme == "sqlite") {
     std::string path = parsed->path();
-    if (path.empty())
-      return Error::invalid_argument("the sqlite URL names no file");
+    if (path.empty()) return Error::invalid_argument("the sqlite URL names no file");
     auto database = SqliteDatabase::open(path, options);
-    if (!database)
-      return database.error();
+    if (!database) return database.error();
     return std::unique_ptr<Database>(std::move(*database));
   }
   if (scheme == "postgresql" || scheme == "postgres") {
     auto database = PostgresDatabase::open(std::string(url), options);
-    if (!database)
-      return database.error();
+    if (!database) return database.error();
     return std::unique_ptr<Database>(std::move(*database));
   }
   return Error::invalid_argument(

@@ -101,8 +101,7 @@ class Database::Lease {
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   ~Lease() {
-    if (connection_ && release_)
-      release_(std::move(connection_));
+    if (connection_ && release_) release_(std::move(connection_));
   }
   Connection& operator*() const { return *connection_; }
 
@@ -114,11 +113,9 @@ class Database::Lease {
 template <class Work>
 auto Database::transact(Access access, Work&& work) -> std::invoke_result_t<Work, Connection&> {
   auto lease = acquire(access);
-  if (!lease)
-    return lease.error();
+  if (!lease) return lease.error();
   Connection& connection = **lease;
-  if (auto begun = connection.execute(begin_statement(access)); !begun)
-    return begun.error();
+  if (auto begun = connection.execute(begin_statement(access)); !begun) return begun.error();
   try {
     auto result = work(connection);
     if (!result) {

@@ -26,16 +26,14 @@ std::vector<Migration> known_migrations(Dialect dialect) {
   std::map<int, Migration> by_version;
   for (const auto& file : migration_files::files()) {
     std::string_view path = file.path;
-    if (path.ends_with(other_suffix))
-      continue;
+    if (path.ends_with(other_suffix)) continue;
     bool own = path.ends_with(own_suffix);
     int version = 0;
     std::from_chars(path.data(), path.data() + path.size(), version);
     auto stem = path.substr(0, path.size() - (own ? own_suffix.size() : 4));
     auto name = std::string(stem.substr(stem.find('_') + 1));
     auto [it, inserted] = by_version.try_emplace(version, Migration{version, name, file.content});
-    if (!inserted && own)
-      it->second.sql = file.content;
+    if (!inserted && own) it->second.sql = file.content;
   }
   std::vector<Migration> migrations;
   for (auto& [version, migration] : by_version)
@@ -54,32 +52,25 @@ Result<bool> table_exists(Connection& connection, std::string_view table) {
                    "WHERE table_schema = current_schema() AND table_name = $1";
   Value parameters[] = {std::string(table)};
   auto rows = connection.query(sql, parameters);
-  if (!rows)
-    return rows.error();
+  if (!rows) return rows.error();
   return rows->front().integer(0) > 0;
 }
 
 Result<int> current_version(Connection& connection) {
   auto exists = table_exists(connection, "schema_migrations");
-  if (!exists)
-    return exists.error();
-  if (!*exists)
-    return 0;
+  if (!exists) return exists.error();
+  if (!*exists) return 0;
   auto rows = connection.query("SELECT coalesce(max(version), 0) FROM schema_migrations");
-  if (!rows)
-    return rows.error();
+  if (!rows) return rows.error();
   return static_cast<int>(rows->front().integer(0));
 }
 
 Result<bool> reference_data_current(Connection& connection) {
   auto exists = table_exists(connection, "reference_data");
-  if (!exists)
-    return exists.error();
-  if (!*exists)
-    return false;
+  if (!exists) return exists.error();
+  if (!*exists) return false;
   auto rows = connection.query("SELECT checksum FROM reference_data WHERE id = 1");
-  if (!rows)
-    return rows.error();
+  if (!rows) return rows.error();
   return !rows->empty() && rows->front().text(0) == reference_data_checksum();
 }
 
@@ -88,12 +79,10 @@ Result<SchemaStatus> status_on(Connection& connection) {
   auto migrations = known_migrations(connection.dialect());
   status.latest_version = migrations.empty() ? 0 : migrations.back().version;
   auto current = current_version(connection);
-  if (!current)
-    return current.error();
+  if (!current) return current.error();
   status.current_version = *current;
   auto reference = reference_data_current(connection);
-  if (!reference)
-    return reference.error();
+  if (!reference) return reference.error();
   status.reference_data_current = *reference;
   return status;
 }
@@ -107,11 +96,9 @@ Error newer_schema(const SchemaStatus& status) {
 
 // Serialises concurrent `migrate` runs; SQLite's single writer already does so.
 Result<void> lock_migrations(Connection& connection) {
-  if (connection.dialect() != Dialect::postgresql)
-    return {};
+  if (connection.dialect() != Dialect::postgresql) return {};
   auto locked = connection.query("SELECT pg_advisory_xact_lock(7369026)");
-  if (!locked)
-    return locked.error();
+  if (!locked) return locked.error();
   return {};
 }
 
@@ -131,12 +118,9 @@ Result<MigrationReport> migrate(Database& database, const Clock& clock, RandomSo
       if (auto created = connection.execute(kCreateMigrationTable); !created)
         return created.error();
       auto status = status_on(connection);
-      if (!status)
-        return status.error();
-      if (status->current_version > status->latest_version)
-        return newer_schema(*status);
-      if (status->current_version >= migration.version)
-        return false;
+      if (!status) return status.error();
+      if (status->current_version > status->latest_version) return newer_schema(*status);
+      if (status->current_version >= migration.version) return false;
       if (status->current_version != migration.version - 1) {
         return Error::internal(fmt::format("migration {} is missing before {}",
                                            migration.version - 1, migration.name));
@@ -150,12 +134,10 @@ Result<MigrationReport> migrate(Database& database, const Clock& clock, RandomSo
       auto recorded = connection.execute(
           "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
           parameters);
-      if (!recorded)
-        return recorded.error();
+      if (!recorded) return recorded.error();
       return true;
     });
-    if (!applied)
-      return applied.error();
+    if (!applied) return applied.error();
     if (*applied)
       report.applied.push_back(fmt::format("{:04d}_{}", migration.version, migration.name));
   }
@@ -163,27 +145,21 @@ Result<MigrationReport> migrate(Database& database, const Clock& clock, RandomSo
   auto loaded = database.transact(Access::write, [&](Connection& connection) -> Result<bool> {
     LIAISON_TRY(lock_migrations(connection));
     auto status = status_on(connection);
-    if (!status)
-      return status.error();
-    if (status->current_version > status->latest_version)
-      return newer_schema(*status);
-    if (status->reference_data_current)
-      return false;
+    if (!status) return status.error();
+    if (status->current_version > status->latest_version) return newer_schema(*status);
+    if (status->reference_data_current) return false;
     LIAISON_TRY(load_reference_data(connection, clock, random));
     return true;
   });
-  if (!loaded)
-    return loaded.error();
+  if (!loaded) return loaded.error();
   report.reference_data_loaded = *loaded;
   return report;
 }
 
 Result<void> check_schema(Database& database) {
   auto status = schema_status(database);
-  if (!status)
-    return status.error();
-  if (status->current_version > status->latest_version)
-    return newer_schema(*status);
+  if (!status) return status.error();
+  if (status->current_version > status->latest_version) return newer_schema(*status);
   if (!status->up_to_date()) {
     return Error::conflict(fmt::format(
         "the database needs migrating (schema version {} of {}{}); run `liaison migrate`",

@@ -23,12 +23,10 @@ Error postgres_error(const PGresult* result, PGconn* handle, std::string_view do
   while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
     message.pop_back();
   auto text = fmt::format("postgresql: {}: {}", doing, message);
-  if (PQstatus(handle) != CONNECTION_OK)
-    return Error::unavailable(std::move(text));
+  if (PQstatus(handle) != CONNECTION_OK) return Error::unavailable(std::move(text));
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   std::string_view sqlstate = state ? state : "";
-  if (sqlstate.starts_with("23"))
-    return Error::conflict(std::move(text));  // integrity violation
+  if (sqlstate.starts_with("23")) return Error::conflict(std::move(text));  // integrity violation
   if (sqlstate.starts_with("08") || sqlstate.starts_with("57P") || sqlstate == "40001" ||
       sqlstate == "40P01") {
     return Error::unavailable(std::move(text));
@@ -55,8 +53,7 @@ class PostgresConnection final : public Connection {
 
   Result<Rows> query(std::string_view sql, std::span<const Value> parameters) override {
     auto result = run(sql, parameters);
-    if (!result)
-      return result.error();
+    if (!result) return result.error();
     PGresult* pg = result->get();
     Rows rows;
     int row_count = PQntuples(pg);
@@ -95,8 +92,7 @@ class PostgresConnection final : public Connection {
 
   Result<std::int64_t> execute(std::string_view sql, std::span<const Value> parameters) override {
     auto result = run(sql, parameters);
-    if (!result)
-      return result.error();
+    if (!result) return result.error();
     std::string_view affected = PQcmdTuples(result->get());
     return affected.empty() ? std::int64_t{0} : std::stoll(std::string(affected));
   }
@@ -116,8 +112,7 @@ class PostgresConnection final : public Connection {
     std::vector<const char*> pointers(parameters.size(), nullptr);
     for (std::size_t i = 0; i < parameters.size(); ++i) {
       const auto& value = parameters[i];
-      if (std::holds_alternative<std::monostate>(value))
-        continue;
+      if (std::holds_alternative<std::monostate>(value)) continue;
       if (const auto* integer = std::get_if<std::int64_t>(&value)) {
         texts[i] = std::to_string(*integer);
       } else if (const auto* real = std::get_if<double>(&value)) {
@@ -142,11 +137,9 @@ class PostgresConnection final : public Connection {
 
 std::string without_password(const std::string& url) {
   auto parsed = boost::urls::parse_uri(url);
-  if (!parsed)
-    return "postgresql://…";
+  if (!parsed) return "postgresql://…";
   boost::urls::url copy(*parsed);
-  if (copy.has_password())
-    copy.set_password("***");
+  if (copy.has_password()) copy.set_password("***");
   for (auto param : copy.params()) {
     if (param.key == "password") {
       copy.params().set("password", "***");
@@ -183,8 +176,7 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::open(std::string url
                                                                  const DatabaseOptions& options) {
   std::unique_ptr<PostgresDatabase> database(new PostgresDatabase(std::move(url), options));
   auto first = database->pool_.acquire();  // fail now on a wrong URL, not at the first request
-  if (!first)
-    return first.error();
+  if (!first) return first.error();
   return database;
 }
 

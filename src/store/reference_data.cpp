@@ -18,8 +18,7 @@ namespace {
 
 Result<json::array> parse_array(std::string_view file) {
   auto content = find_embedded(reference_files::files(), file);
-  if (!content)
-    return Error::internal(fmt::format("data/{} is not compiled in", file));
+  if (!content) return Error::internal(fmt::format("data/{} is not compiled in", file));
   boost::system::error_code ec;
   auto value = json::parse(*content, ec);
   if (ec || !value.is_array()) {
@@ -30,15 +29,13 @@ Result<json::array> parse_array(std::string_view file) {
 
 std::string string_at(const json::object& object, std::string_view key) {
   const auto* value = object.if_contains(key);
-  if (!value || !value->is_string())
-    return {};
+  if (!value || !value->is_string()) return {};
   return std::string(value->as_string());
 }
 
 Result<void> run(Connection& connection, std::string_view sql, std::span<const Value> parameters) {
   auto done = connection.execute(sql, parameters);
-  if (!done)
-    return done.error();
+  if (!done) return done.error();
   return {};
 }
 
@@ -46,8 +43,7 @@ Result<void> upsert_state(Connection& connection, const std::string& alpha2,
                           const std::string& alpha3, const std::string& numeric,
                           std::string_view kind, const std::map<std::string, std::string>& names) {
   auto optional_text = [](const std::string& text) -> Value {
-    if (text.empty())
-      return std::monostate{};
+    if (text.empty()) return std::monostate{};
     return text;
   };
   Value state[] = {alpha2, optional_text(alpha3), optional_text(numeric), std::string(kind)};
@@ -68,8 +64,7 @@ Result<void> upsert_state(Connection& connection, const std::string& alpha2,
 
 Result<std::map<std::string, std::string>> load_states(Connection& connection) {
   auto states = parse_array("states.json");
-  if (!states)
-    return states.error();
+  if (!states) return states.error();
   std::map<std::string, std::string> alpha2_by_alpha3;
   for (const auto& entry : *states) {
     const auto& object = entry.as_object();
@@ -80,8 +75,7 @@ Result<std::map<std::string, std::string>> load_states(Connection& connection) {
         translations && translations->is_object()) {
       for (auto language : domain::kLanguages) {
         auto name = string_at(translations->as_object(), domain::language_code(language));
-        if (!name.empty())
-          names.emplace(std::string(domain::language_code(language)), name);
+        if (!name.empty()) names.emplace(std::string(domain::language_code(language)), name);
       }
     }
     if (alpha2.size() != 2 || alpha3.size() != 3 || !names.contains("en")) {
@@ -99,8 +93,7 @@ Result<void> load_organisations(Connection& connection,
                                 const std::map<std::string, std::string>& alpha2_by_alpha3,
                                 const Clock& clock, RandomSource& random) {
   auto organisations = parse_array("organisations.json");
-  if (!organisations)
-    return organisations.error();
+  if (!organisations) return organisations.error();
   std::int64_t position = 0;
   for (const auto& entry : *organisations) {
     const auto& object = entry.as_object();
@@ -123,8 +116,7 @@ Result<void> load_organisations(Connection& connection,
                     organisation));
     Value by_code[] = {code};
     auto id_rows = connection.query("SELECT id FROM organisations WHERE code = $1", by_code);
-    if (!id_rows)
-      return id_rows.error();
+    if (!id_rows) return id_rows.error();
     auto id = id_rows->front().text(0);
 
     std::vector<std::string> members;
@@ -162,8 +154,7 @@ Result<void> load_organisations(Connection& connection,
 
 Result<void> load_cbms(Connection& connection) {
   auto cbms = parse_array("cbms.json");
-  if (!cbms)
-    return cbms.error();
+  if (!cbms) return cbms.error();
   LIAISON_TRY(run(connection, "DELETE FROM cbms", {}));
   std::int64_t position = 0;
   for (const auto& entry : *cbms) {
@@ -198,8 +189,7 @@ std::string reference_data_checksum() {
 
 Result<void> load_reference_data(Connection& connection, const Clock& clock, RandomSource& random) {
   auto alpha2_by_alpha3 = load_states(connection);
-  if (!alpha2_by_alpha3)
-    return alpha2_by_alpha3.error();
+  if (!alpha2_by_alpha3) return alpha2_by_alpha3.error();
   LIAISON_TRY(load_organisations(connection, *alpha2_by_alpha3, clock, random));
   LIAISON_TRY(load_cbms(connection));
   Value loaded[] = {reference_data_checksum(), format_utc(clock.now())};

@@ -28,8 +28,7 @@ Result<std::vector<domain::OrganisationSummary>> ReferenceStore::organisations()
       fmt::format("SELECT {}, (SELECT count(*) FROM memberships m WHERE m.organisation_id = o.id) "
                   "FROM organisations o ORDER BY o.position, o.code",
                   kOrganisationColumns));
-  if (!rows)
-    return rows.error();
+  if (!rows) return rows.error();
   std::vector<domain::OrganisationSummary> organisations;
   organisations.reserve(rows->size());
   for (const auto& row : *rows)
@@ -44,10 +43,8 @@ Result<std::optional<domain::Organisation>> ReferenceStore::find_organisation(
       connection_.query(fmt::format("SELECT {} FROM organisations o WHERE o.id = $1 OR o.code = $2",
                                     kOrganisationColumns),
                         parameters);
-  if (!rows)
-    return rows.error();
-  if (rows->empty())
-    return std::optional<domain::Organisation>{};
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<domain::Organisation>{};
   return std::optional<domain::Organisation>{organisation_from(rows->front())};
 }
 
@@ -60,8 +57,7 @@ Result<std::vector<domain::State>> ReferenceStore::states_where(std::string_view
                   "ORDER BY s.alpha2, n.language",
                   condition),
       parameters);
-  if (!rows)
-    return rows.error();
+  if (!rows) return rows.error();
   std::vector<domain::State> states;
   for (const auto& row : *rows) {
     auto alpha2 = row.text(0);
@@ -92,10 +88,8 @@ Result<std::optional<domain::State>> ReferenceStore::find_state(const domain::St
   Value parameters[] = {alpha2 ? std::get<domain::Alpha2>(code).code
                                : std::get<domain::Alpha3>(code).code};
   auto states = states_where(alpha2 ? "s.alpha2 = $1" : "s.alpha3 = $1", parameters);
-  if (!states)
-    return states.error();
-  if (states->empty())
-    return std::optional<domain::State>{};
+  if (!states) return states.error();
+  if (states->empty()) return std::optional<domain::State>{};
   return std::optional<domain::State>{std::move(states->front())};
 }
 
@@ -107,8 +101,7 @@ Result<std::vector<domain::Organisation>> ReferenceStore::organisations_of(
                   "WHERE m.alpha2 = $1 ORDER BY o.position, o.code",
                   kOrganisationColumns),
       parameters);
-  if (!rows)
-    return rows.error();
+  if (!rows) return rows.error();
   std::vector<domain::Organisation> organisations;
   for (const auto& row : *rows)
     organisations.push_back(organisation_from(row));
@@ -120,8 +113,7 @@ Result<std::vector<domain::Cbm>> ReferenceStore::cbms(std::string_view catalogue
   auto rows = connection_.query(
       "SELECT catalogue, number, title, text FROM cbms WHERE catalogue = $1 ORDER BY position",
       parameters);
-  if (!rows)
-    return rows.error();
+  if (!rows) return rows.error();
   std::vector<domain::Cbm> cbms;
   for (const auto& row : *rows)
     cbms.push_back({row.text(0), row.text(1), row.text(2), row.text(3)});
@@ -140,8 +132,7 @@ Result<void> ReferenceStore::insert_organisation(const domain::Organisation& org
       "INSERT INTO organisations (id, code, name, member_term, is_demo, created_at) "
       "VALUES ($1, $2, $3, $4, $5, $6)",
       parameters);
-  if (!inserted)
-    return inserted.error();
+  if (!inserted) return inserted.error();
   return {};
 }
 
@@ -151,8 +142,7 @@ Result<void> ReferenceStore::add_member(const std::string& organisation_id,
   auto inserted = connection_.execute(
       "INSERT INTO memberships (organisation_id, alpha2) VALUES ($1, $2) ON CONFLICT DO NOTHING",
       parameters);
-  if (!inserted)
-    return inserted.error();
+  if (!inserted) return inserted.error();
   return {};
 }
 

@@ -42,15 +42,13 @@ class SqliteConnection final : public Connection {
   Result<Rows> query(std::string_view sql, std::span<const Value> parameters) override {
     Rows rows;
     auto done = run(sql, parameters, &rows);
-    if (!done)
-      return done.error();
+    if (!done) return done.error();
     return rows;
   }
 
   Result<std::int64_t> execute(std::string_view sql, std::span<const Value> parameters) override {
     auto done = run(sql, parameters, nullptr);
-    if (!done)
-      return done.error();
+    if (!done) return done.error();
     return static_cast<std::int64_t>(sqlite3_changes64(handle_));
   }
 
@@ -73,13 +71,11 @@ class SqliteConnection final : public Connection {
   // than it changes, and preparing costs more than running a small query.
   Result<sqlite3_stmt*> prepare(std::string_view sql) {
     std::string key(sql);
-    if (auto it = statements_.find(key); it != statements_.end())
-      return it->second;
+    if (auto it = statements_.find(key); it != statements_.end()) return it->second;
     sqlite3_stmt* statement = nullptr;
     int code = sqlite3_prepare_v3(handle_, key.data(), static_cast<int>(key.size()),
                                   SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
-    if (code != SQLITE_OK)
-      return sqlite_error(handle_, code, "prepare");
+    if (code != SQLITE_OK) return sqlite_error(handle_, code, "prepare");
     statements_.emplace(std::move(key), statement);
     return statement;
   }
@@ -88,8 +84,7 @@ class SqliteConnection final : public Connection {
     for (std::size_t i = 0; i < parameters.size(); ++i) {
       auto name = fmt::format("${}", i + 1);
       int index = sqlite3_bind_parameter_index(statement, name.c_str());
-      if (index == 0)
-        continue;  // parameter not used by this statement
+      if (index == 0) continue;  // parameter not used by this statement
       const auto& value = parameters[i];
       int code = SQLITE_OK;
       if (std::holds_alternative<std::monostate>(value)) {
@@ -103,16 +98,14 @@ class SqliteConnection final : public Connection {
         code = sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT,
                                    SQLITE_UTF8);
       }
-      if (code != SQLITE_OK)
-        return sqlite_error(handle_, code, "bind");
+      if (code != SQLITE_OK) return sqlite_error(handle_, code, "bind");
     }
     return {};
   }
 
   Result<void> run(std::string_view sql, std::span<const Value> parameters, Rows* rows) {
     auto prepared = prepare(sql);
-    if (!prepared)
-      return prepared.error();
+    if (!prepared) return prepared.error();
     sqlite3_stmt* statement = *prepared;
     struct Reset {
       sqlite3_stmt* statement;
@@ -124,12 +117,9 @@ class SqliteConnection final : public Connection {
     LIAISON_TRY(bind(statement, parameters));
     for (;;) {
       int code = sqlite3_step(statement);
-      if (code == SQLITE_DONE)
-        return {};
-      if (code != SQLITE_ROW)
-        return sqlite_error(handle_, code, "step");
-      if (!rows)
-        continue;
+      if (code == SQLITE_DONE) return {};
+      if (code != SQLITE_ROW) return sqlite_error(handle_, code, "step");
+      if (!rows) continue;
       int columns = sqlite3_column_count(statement);
       std::vector<Value> values;
       values.reserve(static_cast<std::size_t>(columns));
@@ -164,8 +154,7 @@ Result<std::unique_ptr<Connection>> open_connection(const std::string& path, Mod
                                                     std::chrono::milliseconds busy_timeout) {
   sqlite3* handle = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (mode == Mode::read_write)
-    flags |= SQLITE_OPEN_CREATE;
+  if (mode == Mode::read_write) flags |= SQLITE_OPEN_CREATE;
   int code = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
   if (code != SQLITE_OK) {
     auto error =
@@ -211,8 +200,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
   // Open the writer now: it creates the file and switches it to WAL before any reader opens it,
   // and a wrong path fails here rather than at the first request.
   auto writer = database->writer_.acquire();
-  if (!writer)
-    return writer.error();
+  if (!writer) return writer.error();
   return database;
 }
 

@@ -6,6 +6,28 @@
 #include "base/clock.h"
 
 namespace liaison::web {
+namespace {
+
+// Beast passes bytes above 0x7f in a target through; the log must stay valid UTF-8 JSON.
+std::string loggable_path(std::string_view target) {
+  auto path = target.substr(0, target.find('?'));
+  std::string out;
+  out.reserve(path.size());
+  for (char byte : path) {
+    auto c = static_cast<unsigned char>(byte);
+    if (c < 0x20 || c >= 0x7f) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += byte;
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string format_access_record(const AccessRecord& record) {
   boost::json::object line;
@@ -14,7 +36,7 @@ std::string format_access_record(const AccessRecord& record) {
   line["remote"] = record.remote_address;
   line["method"] = record.method;
   // The query string may carry tokens (response links); only the path is logged.
-  line["path"] = record.target.substr(0, record.target.find('?'));
+  line["path"] = loggable_path(record.target);
   line["route"] = record.route;
   line["status"] = record.status;
   line["bytes"] = record.response_bytes;

@@ -10,12 +10,10 @@ void Metrics::record(std::string_view route, std::string_view method, unsigned s
   std::lock_guard lock(mutex_);
   ++requests_[{std::string(route), std::string(method), status}];
   auto it = durations_.find(route);
-  if (it == durations_.end())
-    it = durations_.emplace(std::string(route), Histogram{}).first;
+  if (it == durations_.end()) it = durations_.emplace(std::string(route), Histogram{}).first;
   auto& histogram = it->second;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i])
-      ++histogram.buckets[i];
+    if (seconds <= kBuckets[i]) ++histogram.buckets[i];
   }
   ++histogram.count;
   histogram.sum += seconds;

@@ -11,8 +11,7 @@ Response problem_response(const Problem& problem, std::string_view instance,
   body["type"] = problem.type;
   body["title"] = std::string(http::obsolete_reason(problem.status));
   body["status"] = static_cast<unsigned>(problem.status);
-  if (!problem.detail.empty())
-    body["detail"] = problem.detail;
+  if (!problem.detail.empty()) body["detail"] = problem.detail;
   body["instance"] = instance;
   body["request_id"] = request_id;
 

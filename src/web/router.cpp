@@ -1,5 +1,7 @@
 #include "web/router.h"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -13,11 +15,11 @@ constexpr std::string_view kUnmatched = "unmatched";
 
 std::vector<std::string> split_pattern(std::string_view pattern) {
   std::vector<std::string> segments;
+  if (pattern == "/") return segments;  // the root has no segments, as Boost.URL sees it
   std::size_t start = 1;
   while (start <= pattern.size()) {
     auto slash = pattern.find('/', start);
-    if (slash == std::string_view::npos)
-      slash = pattern.size();
+    if (slash == std::string_view::npos) slash = pattern.size();
     segments.emplace_back(pattern.substr(start, slash - start));
     start = slash + 1;
   }
@@ -44,8 +46,7 @@ Response base_response(const Request& request, http::status status) {
 
 std::string_view RequestContext::parameter(std::string_view name) const {
   for (const auto& [key, value] : parameters_) {
-    if (key == name)
-      return value;
+    if (key == name) return value;
   }
   return {};
 }
@@ -53,8 +54,7 @@ std::string_view RequestContext::parameter(std::string_view name) const {
 std::optional<std::string> RequestContext::query(std::string_view name) const {
   auto params = target_.params();
   auto it = params.find(name);
-  if (it == params.end())
-    return std::nullopt;
+  if (it == params.end()) return std::nullopt;
   return std::string((*it).value);
 }
 
@@ -82,14 +82,12 @@ void Router::add(http::verb method, std::string pattern, Handler handler) {
 
 bool Router::match(const Route& route, const std::vector<std::string>& segments,
                    std::vector<std::pair<std::string, std::string>>& parameters) {
-  if (route.segments.size() != segments.size())
-    return false;
+  if (route.segments.size() != segments.size()) return false;
   parameters.clear();
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const auto& expected = route.segments[i];
     if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
-      if (segments[i].empty())
-        return false;
+      if (segments[i].empty()) return false;
       parameters.emplace_back(expected.substr(1, expected.size() - 2), segments[i]);
     } else if (expected != segments[i]) {
       return false;
@@ -100,6 +98,12 @@ bool Router::match(const Route& route, const std::vector<std::string>& segments,
 
 Dispatched Router::dispatch(const Request& request, std::string_view request_id) const {
   auto finish = [&](Response response, std::string_view route) {
+    if (request.method() == http::verb::head) {
+      // Same headers as GET, no body: a body here would be read as the next response.
+      auto length = response.body().size();
+      response.body().clear();
+      response.content_length(length);
+    }
     add_standard_headers(response, request_id);
     return Dispatched{std::move(response), route};
   };
@@ -112,8 +116,7 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
   std::vector<std::string> segments;
   for (auto segment : target->segments())
     segments.push_back(segment);
-  if (!target->is_path_absolute())
-    segments.clear();
+  if (!target->is_path_absolute()) segments.clear();
 
   RequestContext context(request, *target, request_id);
   http::verb method = request.method() == http::verb::head ? http::verb::get : request.method();
@@ -121,16 +124,19 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
   std::vector<std::string> allowed;
   std::vector<std::pair<std::string, std::string>> parameters;
   for (const auto& route : routes_) {
-    if (!match(route, segments, parameters))
-      continue;
+    if (!match(route, segments, parameters)) continue;
     if (route.method == method) {
       found = &route;
       context.parameters_ = parameters;
       break;
     }
-    allowed.emplace_back(http::to_string(route.method));
-    if (route.method == http::verb::get)
-      allowed.emplace_back("HEAD");
+    auto allow_method = [&](std::string_view name) {
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        allowed.emplace_back(name);
+      }
+    };
+    allow_method(http::to_string(route.method));
+    if (route.method == http::verb::get) allow_method("HEAD");
   }
 
   if (!found) {
@@ -141,8 +147,7 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
     }
     const auto& pattern = [&]() -> const std::string& {
       for (const auto& route : routes_) {
-        if (match(route, segments, parameters))
-          return route.pattern;
+        if (match(route, segments, parameters)) return route.pattern;
       }
       return routes_.front().pattern;
     }();
@@ -179,11 +184,9 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
   } catch (const std::exception& exception) {
     spdlog::error("request {} {} failed: {}", request_id, found->pattern, exception.what());
     response = context.error(Error::internal(exception.what()));
-  }
-  if (request.method() == http::verb::head) {
-    auto length = response.body().size();
-    response.body().clear();
-    response.content_length(length);
+  } catch (...) {
+    spdlog::error("request {} {} failed with a non-standard exception", request_id, found->pattern);
+    response = context.error(Error::internal("non-standard exception"));
   }
   return finish(std::move(response), found->pattern);
 }

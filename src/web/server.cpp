@@ -38,8 +38,7 @@ std::optional<Problem> problem_for_read_error(const boost::system::error_code& e
     return Problem{http::status::payload_too_large,
                    "the request body is larger than this server accepts"};
   }
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message)
-    return std::nullopt;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return std::nullopt;
   if (ec.category() == make_error_code(http::error::bad_method).category()) {
     return Problem{http::status::bad_request,
                    fmt::format("the request is not valid HTTP/1.1: {}", ec.message())};
@@ -75,28 +74,22 @@ Server::~Server() = default;
 Result<tcp::endpoint> Server::listen() {
   boost::system::error_code ec;
   auto address = net::ip::make_address(options_.host, ec);
-  if (ec)
-    return Error::invalid_argument(fmt::format("\"{}\" is not an IP address", options_.host));
+  if (ec) return Error::invalid_argument(fmt::format("\"{}\" is not an IP address", options_.host));
   tcp::endpoint endpoint{address, options_.port};
   auto fail = [&](std::string_view step) {
     return Error::unavailable(
         fmt::format("cannot {} {}:{}: {}", step, options_.host, options_.port, ec.message()));
   };
-  if (acceptor_.open(endpoint.protocol(), ec); ec)
-    return fail("open");
-  if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec)
-    return fail("configure");
-  if (acceptor_.bind(endpoint, ec); ec)
-    return fail("listen on");
-  if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec)
-    return fail("listen on");
+  if (acceptor_.open(endpoint.protocol(), ec); ec) return fail("open");
+  if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec) return fail("configure");
+  if (acceptor_.bind(endpoint, ec); ec) return fail("listen on");
+  if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) return fail("listen on");
   return acceptor_.local_endpoint();
 }
 
 void Server::start() {
   net::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr error) {
-    if (!error)
-      return;
+    if (!error) return;
     try {
       std::rethrow_exception(error);
     } catch (const std::exception& exception) {
@@ -109,16 +102,14 @@ net::awaitable<void> Server::accept_loop() {
   while (!draining_) {
     auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), kAwait);
     if (ec) {
-      if (ec == net::error::operation_aborted || !acceptor_.is_open())
-        co_return;
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) co_return;
       // Out of descriptors and similar: keep serving the connections we have.
       spdlog::warn("accepting a connection failed: {}", ec.message());
       continue;
     }
     auto executor = socket.get_executor();
     net::co_spawn(executor, serve_connection(std::move(socket)), [](std::exception_ptr error) {
-      if (!error)
-        return;
+      if (!error) return;
       try {
         std::rethrow_exception(error);
       } catch (const std::exception& exception) {
@@ -159,6 +150,8 @@ net::awaitable<void> Server::serve_connection(tcp::socket socket) {
     auto [header_ec, header_bytes] =
         co_await http::async_read_header(stream, connection->buffer, parser, kAwait);
     boost::system::error_code ec = header_ec;
+    // From the complete header on, the request is under way: a shutdown lets it finish.
+    if (!ec) connection->busy = true;
     if (!ec && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
       http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
       auto [continue_ec, continue_bytes] = co_await http::async_write(stream, go_on, kAwait);
@@ -183,26 +176,27 @@ net::awaitable<void> Server::serve_connection(tcp::socket socket) {
       break;
     }
 
-    connection->busy = true;
     auto request = parser.release();
     auto request_id = next_request_id();
     auto dispatched = router_.dispatch(request, request_id);
     auto& response = dispatched.response;
-    if (draining_)
-      response.keep_alive(false);
+    if (draining_) response.keep_alive(false);
 
     stream.expires_after(options_.idle_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, kAwait);
     auto elapsed = std::chrono::steady_clock::now() - started;
-    metrics_.record(dispatched.route, request.method_string(), response.result_int(), elapsed);
+    // Beast accepts any token as a method; unknown ones share one label to bound the series.
+    std::string_view method = request.method() == http::verb::unknown
+                                  ? std::string_view("other")
+                                  : std::string_view(request.method_string());
+    metrics_.record(dispatched.route, method, response.result_int(), elapsed);
     if (access_log_) {
       access_log_(format_access_record({std::chrono::system_clock::now(), request_id, remote,
                                         request.method_string(), request.target(), dispatched.route,
                                         response.result_int(), written, elapsed}));
     }
     connection->busy = false;
-    if (write_ec || !response.keep_alive())
-      break;
+    if (write_ec || !response.keep_alive()) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.socket().close(ignored);
@@ -217,8 +211,7 @@ void Server::forget(const std::shared_ptr<Connection>& connection) {
     if (draining_ && connections_.empty() && on_drained_)
       drained = std::exchange(on_drained_, nullptr);
   }
-  if (drained)
-    drained();
+  if (drained) drained();
 }
 
 void Server::shutdown(std::function<void()> on_drained) {
@@ -234,8 +227,7 @@ void Server::shutdown(std::function<void()> on_drained) {
       net::post(connection->stream.get_executor(), [weak = std::weak_ptr<Connection>(connection)] {
         auto alive = weak.lock();
         // Waiting for a next request that has not begun: nothing is in flight, close it now.
-        if (alive && !alive->busy && alive->buffer.size() == 0)
-          alive->stream.cancel();
+        if (alive && !alive->busy && alive->buffer.size() == 0) alive->stream.cancel();
       });
     }
     if (connections_.empty()) {
@@ -244,8 +236,7 @@ void Server::shutdown(std::function<void()> on_drained) {
       on_drained_ = std::move(on_drained);
     }
   }
-  if (drained)
-    drained();
+  if (drained) drained();
 }
 
 std::size_t Server::open_connections() const {

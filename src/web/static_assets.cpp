@@ -13,24 +13,15 @@ namespace {
 std::string content_type_for(std::string_view name) {
   auto dot = name.rfind('.');
   auto extension = dot == std::string_view::npos ? std::string_view{} : name.substr(dot + 1);
-  if (extension == "html")
-    return "text/html; charset=utf-8";
-  if (extension == "css")
-    return "text/css; charset=utf-8";
-  if (extension == "js")
-    return "text/javascript; charset=utf-8";
-  if (extension == "json")
-    return "application/json";
-  if (extension == "svg")
-    return "image/svg+xml";
-  if (extension == "png")
-    return "image/png";
-  if (extension == "ico")
-    return "image/x-icon";
-  if (extension == "txt")
-    return "text/plain; charset=utf-8";
-  if (extension == "woff2")
-    return "font/woff2";
+  if (extension == "html") return "text/html; charset=utf-8";
+  if (extension == "css") return "text/css; charset=utf-8";
+  if (extension == "js") return "text/javascript; charset=utf-8";
+  if (extension == "json") return "application/json";
+  if (extension == "svg") return "image/svg+xml";
+  if (extension == "png") return "image/png";
+  if (extension == "ico") return "image/x-icon";
+  if (extension == "txt") return "text/plain; charset=utf-8";
+  if (extension == "woff2") return "font/woff2";
   return "application/octet-stream";
 }
 

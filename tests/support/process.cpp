@@ -18,8 +18,7 @@ namespace {
 bool drain(int fd, std::string& into) {
   char buffer[4096];
   auto count = ::read(fd, buffer, sizeof buffer);
-  if (count <= 0)
-    return false;
+  if (count <= 0) return false;
   into.append(buffer, static_cast<std::size_t>(count));
   return true;
 }
@@ -36,8 +35,7 @@ Process::Process(std::vector<std::string> arguments,
   // The child gets the parent's environment minus LIAISON_* settings, plus the given ones.
   std::vector<std::string> variables;
   for (char** entry = environ; *entry; ++entry) {
-    if (std::strncmp(*entry, "LIAISON_", 8) != 0)
-      variables.emplace_back(*entry);
+    if (std::strncmp(*entry, "LIAISON_", 8) != 0) variables.emplace_back(*entry);
   }
   for (const auto& [name, value] : environment)
     variables.push_back(name + "=" + value);
@@ -60,8 +58,7 @@ Process::Process(std::vector<std::string> arguments,
   ::close(errors[1]);
   output_fd_ = output[0];
   error_fd_ = errors[0];
-  if (failed != 0)
-    throw std::runtime_error("cannot start " + arguments.front());
+  if (failed != 0) throw std::runtime_error("cannot start " + arguments.front());
 }
 
 Process::~Process() {
@@ -69,10 +66,8 @@ Process::~Process() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
-  if (output_fd_ >= 0)
-    ::close(output_fd_);
-  if (error_fd_ >= 0)
-    ::close(error_fd_);
+  if (output_fd_ >= 0) ::close(output_fd_);
+  if (error_fd_ >= 0) ::close(error_fd_);
 }
 
 std::optional<std::string> Process::wait_for_error_line(const std::string& text,
@@ -89,18 +84,13 @@ std::optional<std::string> Process::wait_for_error_line(const std::string& text,
     searched = errors_.size() > text.size() ? errors_.size() - text.size() : 0;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0)
-      return std::nullopt;
+    if (left.count() <= 0) return std::nullopt;
     pollfd descriptors[] = {{error_fd_, POLLIN, 0}, {output_fd_, POLLIN, 0}};
-    if (::poll(descriptors, 2, static_cast<int>(left.count())) <= 0)
-      continue;
+    if (::poll(descriptors, 2, static_cast<int>(left.count())) <= 0) continue;
     bool open = false;
-    if (descriptors[0].revents)
-      open |= drain(error_fd_, errors_);
-    if (descriptors[1].revents)
-      open |= drain(output_fd_, output_);
-    if (!open && descriptors[0].revents & POLLHUP)
-      return std::nullopt;
+    if (descriptors[0].revents) open |= drain(error_fd_, errors_);
+    if (descriptors[1].revents) open |= drain(output_fd_, output_);
+    if (!open && descriptors[0].revents & POLLHUP) return std::nullopt;
   }
 }
 
@@ -115,25 +105,19 @@ ProcessResult Process::finish(std::chrono::milliseconds timeout) {
   while (output_open || errors_open) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0)
-      break;
+    if (left.count() <= 0) break;
     pollfd descriptors[] = {{output_open ? output_fd_ : -1, POLLIN, 0},
                             {errors_open ? error_fd_ : -1, POLLIN, 0}};
-    if (::poll(descriptors, 2, static_cast<int>(left.count())) <= 0)
-      continue;
-    if (descriptors[0].revents)
-      output_open = drain(output_fd_, output_);
-    if (descriptors[1].revents)
-      errors_open = drain(error_fd_, errors_);
+    if (::poll(descriptors, 2, static_cast<int>(left.count())) <= 0) continue;
+    if (descriptors[0].revents) output_open = drain(output_fd_, output_);
+    if (descriptors[1].revents) errors_open = drain(error_fd_, errors_);
   }
   ProcessResult result;
   int status = 0;
-  if (output_open || errors_open)
-    ::kill(pid_, SIGKILL);
+  if (output_open || errors_open) ::kill(pid_, SIGKILL);
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
-  if (WIFEXITED(status) && !(output_open || errors_open))
-    result.exit_code = WEXITSTATUS(status);
+  if (WIFEXITED(status) && !(output_open || errors_open)) result.exit_code = WEXITSTATUS(status);
   result.output = output_;
   result.errors = errors_;
   return result;

@@ -36,8 +36,7 @@ void admin_execute(const std::string& sql) {
   std::string message = PQresultErrorMessage(result);
   PQclear(result);
   PQfinish(connection);
-  if (status != PGRES_COMMAND_OK)
-    throw std::runtime_error(sql + ": " + message);
+  if (status != PGRES_COMMAND_OK) throw std::runtime_error(sql + ": " + message);
 }
 
 }  // namespace
@@ -50,8 +49,7 @@ std::filesystem::path make_temp_directory(std::string_view prefix) {
 }
 
 std::string postgres_admin_url() {
-  if (const char* url = std::getenv("LIAISON_TEST_POSTGRES_URL"); url && *url)
-    return url;
+  if (const char* url = std::getenv("LIAISON_TEST_POSTGRES_URL"); url && *url) return url;
   std::ifstream file(LIAISON_POSTGRES_URL_FILE);
   std::string url;
   std::getline(file, url);
@@ -96,8 +94,7 @@ void TestDatabase::drop() {
 
 std::unique_ptr<store::Database> TestDatabase::open() const {
   auto database = store::open_database(url_);
-  if (!database)
-    throw std::runtime_error("cannot open " + url_ + ": " + database.error().message);
+  if (!database) throw std::runtime_error("cannot open " + url_ + ": " + database.error().message);
   return std::move(*database);
 }
 
@@ -106,8 +103,7 @@ std::unique_ptr<store::Database> TestDatabase::open_migrated() const {
   SystemClock clock;
   SystemRandom random;
   auto migrated = store::migrate(*database, clock, random);
-  if (!migrated)
-    throw std::runtime_error("migration failed: " + migrated.error().message);
+  if (!migrated) throw std::runtime_error("migration failed: " + migrated.error().message);
   return database;
 }
 

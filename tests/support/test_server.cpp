@@ -15,7 +15,8 @@ TestServer::TestServer(Engine engine, web::ServerOptions options) : database_(en
   if (!services::ensure_demo_organisation(*database, clock, random)) {
     throw std::runtime_error("cannot create the demo organisation");
   }
-  application_ = std::make_unique<app::Application>(std::move(database));
+  application_ =
+      std::make_unique<app::Application>(std::move(database), std::chrono::milliseconds(0));
   options.host = "127.0.0.1";
   options.port = 0;
   server_ = std::make_unique<web::Server>(io_, options, application_->router(),
@@ -24,8 +25,7 @@ TestServer::TestServer(Engine engine, web::ServerOptions options) : database_(en
                                             access_lines_.emplace_back(line);
                                           });
   auto endpoint = server_->listen();
-  if (!endpoint)
-    throw std::runtime_error(endpoint.error().message);
+  if (!endpoint) throw std::runtime_error(endpoint.error().message);
   port_ = endpoint->port();
   server_->start();
   for (int i = 0; i < 2; ++i)
@@ -33,8 +33,7 @@ TestServer::TestServer(Engine engine, web::ServerOptions options) : database_(en
 }
 
 void TestServer::shut_down() {
-  if (stopped_)
-    return;
+  if (stopped_) return;
   stopped_ = true;
   server_->shutdown([] {});
   for (auto& thread : threads_)

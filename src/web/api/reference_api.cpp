@@ -12,8 +12,7 @@ namespace {
 // The language names are given in: ?lang= wins over Accept-Language; English by default.
 domain::Language response_language(const RequestContext& context) {
   if (auto requested = context.query("lang")) {
-    if (auto language = domain::language_from_tag(*requested))
-      return *language;
+    if (auto language = domain::language_from_tag(*requested)) return *language;
   }
   return domain::negotiate_language(context.request()[http::field::accept_language]);
 }
@@ -46,10 +45,9 @@ Response with_language(Response response, domain::Language language) {
 void add_reference_api(Router& router, services::ReferenceService& reference) {
   router.add(http::verb::get, "/api/v1/organisations", [&reference](const RequestContext& context) {
     auto organisations = reference.organisations();
-    if (!organisations)
-      return context.error(organisations.error());
+    if (!organisations) return context.error(organisations.error());
     json::array items;
-    for (const auto& summary : *organisations) {
+    for (const auto& summary : **organisations) {
       auto item = organisation_json(summary.organisation);
       item["member_count"] = summary.member_count;
       items.push_back(std::move(item));
@@ -61,13 +59,12 @@ void add_reference_api(Router& router, services::ReferenceService& reference) {
              [&reference](const RequestContext& context) {
                auto language = response_language(context);
                auto found = reference.members(context.parameter("id"));
-               if (!found)
-                 return context.error(found.error());
+               if (!found) return context.error(found.error());
                json::array members;
-               for (const auto& state : found->members)
+               for (const auto& state : (*found)->members)
                  members.push_back(state_json(state, language));
-               json::object body{{"organisation", organisation_json(found->organisation)},
-                                 {"member_count", found->members.size()},
+               json::object body{{"organisation", organisation_json((*found)->organisation)},
+                                 {"member_count", (*found)->members.size()},
                                  {"members", std::move(members)}};
                return with_language(context.json(body), language);
              });
@@ -75,16 +72,15 @@ void add_reference_api(Router& router, services::ReferenceService& reference) {
   router.add(http::verb::get, "/api/v1/states/{code}", [&reference](const RequestContext& context) {
     auto language = response_language(context);
     auto profile = reference.state(context.parameter("code"));
-    if (!profile)
-      return context.error(profile.error());
-    auto body = state_json(profile->state, language);
+    if (!profile) return context.error(profile.error());
+    auto body = state_json((*profile)->state, language);
     json::object names;
     for (auto each : domain::kLanguages) {
-      names[domain::language_code(each)] = profile->state.name(each);
+      names[domain::language_code(each)] = (*profile)->state.name(each);
     }
     body["names"] = std::move(names);
     json::array organisations;
-    for (const auto& organisation : profile->organisations) {
+    for (const auto& organisation : (*profile)->organisations) {
       organisations.push_back(organisation_json(organisation));
     }
     body["organisations"] = std::move(organisations);

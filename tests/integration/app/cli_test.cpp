@@ -111,7 +111,7 @@ TEST_F(CliTest, ServeRefusesAPortInUse) {
   auto line = first.wait_for_error_line("serving", std::chrono::seconds(20));
   ASSERT_TRUE(line);
   std::smatch port;
-  ASSERT_TRUE(std::regex_search(*line, port, std::regex(":(\\d+)/")));
+  ASSERT_TRUE(std::regex_search(*line, port, std::regex("http://127\\.0\\.0\\.1:(\\d+)/")));
   auto environment = environment_;
   environment["LIAISON_LISTEN"] = "127.0.0.1:" + port[1].str();
   auto second = liaison({"serve"}, environment);
@@ -134,7 +134,7 @@ TEST(CliOnPostgres, MigratesAndServesOnPostgresql) {
   auto line = server.wait_for_error_line("serving", std::chrono::seconds(20));
   ASSERT_TRUE(line);
   std::smatch port;
-  ASSERT_TRUE(std::regex_search(*line, port, std::regex(":(\\d+)/")));
+  ASSERT_TRUE(std::regex_search(*line, port, std::regex("http://127\\.0\\.0\\.1:(\\d+)/")));
   HttpClient client("127.0.0.1", static_cast<std::uint16_t>(std::stoi(port[1])));
   auto response = client.get("/api/v1/organisations/AU/members");
   EXPECT_EQ(response.result_int(), 200);

@@ -81,8 +81,7 @@ TEST_P(ReferenceDataTest, NamesComeFromIsoCodes) {
 
   auto members = read([](store::ReferenceStore& reference) -> Result<std::vector<domain::State>> {
     auto un = reference.find_organisation("UN");
-    if (!un)
-      return un.error();
+    if (!un) return un.error();
     return reference.members((*un)->id);
   });
   ASSERT_TRUE(members);

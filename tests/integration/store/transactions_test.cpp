@@ -2,6 +2,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "store/engines.h"
@@ -19,8 +20,7 @@ domain::Organisation organisation(std::string id, std::string code) {
 Result<long> organisation_count(store::Database& database) {
   return database.transact(store::Access::read, [](store::Connection& connection) -> Result<long> {
     auto rows = connection.query("SELECT count(*) FROM organisations");
-    if (!rows)
-      return rows.error();
+    if (!rows) return rows.error();
     return static_cast<long>(rows->front().integer(0));
   });
 }
@@ -117,8 +117,7 @@ TEST_P(TransactionsTest, ReadersRunBesideAWriter) {
     readers.emplace_back([&] {
       for (int i = 0; i < 50; ++i) {
         auto count = organisation_count(*database);
-        if (!count || *count < 6)
-          failed = true;
+        if (!count || *count < 6) failed = true;
       }
     });
   }

@@ -1,7 +1,9 @@
 #include <map>
 
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include "base/random.h"
 #include "support/test_server.h"
 
 namespace liaison::testing {
@@ -40,9 +42,10 @@ TEST_F(ApiTest, ListsTheSixOrganisationsAndTheDemoWithMemberCounts) {
   EXPECT_EQ(response[http::field::content_type], "application/json");
   EXPECT_EQ(response[http::field::cache_control], "no-store");
   std::map<std::string, std::int64_t> counts;
-  for (const auto& item : json_of(response).at("organisations").as_array()) {
+  auto body = json_of(response);
+  for (const auto& item : body.at("organisations").as_array()) {
     counts[std::string(item.at("code").as_string())] = item.at("member_count").as_int64();
-    EXPECT_TRUE(is_uuid(item.at("id").as_string()));
+    EXPECT_TRUE(liaison::is_uuid(item.at("id").as_string()));
     EXPECT_EQ(item.at("demo").as_bool(), item.at("code").as_string() == "DEMO");
   }
   const std::map<std::string, std::int64_t> expected = {
