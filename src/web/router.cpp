@@ -114,17 +114,18 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
     return finish(problem_response(bad, "", request_id, request.version(), false), kUnmatched);
   }
   std::vector<std::string> segments;
-  for (auto segment : target->segments())
-    segments.push_back(segment);
+  for (auto segment : target->segments()) segments.push_back(segment);
   if (!target->is_path_absolute()) segments.clear();
 
   RequestContext context(request, *target, request_id);
   http::verb method = request.method() == http::verb::head ? http::verb::get : request.method();
   const Route* found = nullptr;
+  const std::string* path_pattern = nullptr;  // a route for this path, whatever its method
   std::vector<std::string> allowed;
   std::vector<std::pair<std::string, std::string>> parameters;
   for (const auto& route : routes_) {
     if (!match(route, segments, parameters)) continue;
+    if (!path_pattern) path_pattern = &route.pattern;
     if (route.method == method) {
       found = &route;
       context.parameters_ = parameters;
@@ -140,17 +141,12 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
   }
 
   if (!found) {
-    if (allowed.empty()) {
+    if (!path_pattern) {
       return finish(context.problem({http::status::not_found,
                                      fmt::format("no resource at {}", context.path())}),
                     kUnmatched);
     }
-    const auto& pattern = [&]() -> const std::string& {
-      for (const auto& route : routes_) {
-        if (match(route, segments, parameters)) return route.pattern;
-      }
-      return routes_.front().pattern;
-    }();
+    const auto& pattern = *path_pattern;
     allowed.emplace_back("OPTIONS");
     std::string allow = fmt::format("{}", fmt::join(allowed, ", "));
     if (request.method() == http::verb::options) {

@@ -13,10 +13,25 @@ bin=${LIAISON_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 as_owner() {
   if [[ $(id -u) == 0 ]]; then
-    runuser -u postgres -- "$@"
+    # From /, since the postgres user may not be allowed into the current directory.
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
+}
+
+# A freshly built CI root can have "/" at mode 700, which locks every user but root out of the
+# whole system; PostgreSQL's own package cannot create its cluster there either.
+check_postgres_user_can_run() {
+  [[ $(id -u) == 0 ]] || return 0
+  as_owner test -x "$bin/initdb" && return 0
+  if [[ ${CI:-} == true && $(stat -c %a /) == 700 ]]; then
+    echo "the root directory is mode 700; opening it (o+x) on this CI machine for the postgres user" >&2
+    chmod o+x /
+    as_owner test -x "$bin/initdb" && return 0
+  fi
+  echo "the postgres user cannot run $bin/initdb (check the permissions of / and /usr)" >&2
+  exit 1
 }
 
 stop() {
@@ -45,6 +60,7 @@ free_port() {
 case $action in
   start)
     [[ -x $bin/initdb ]] || { echo "PostgreSQL 15 is not installed ($bin/initdb missing); run scripts/install-deps.sh" >&2; exit 1; }
+    check_postgres_user_can_run
     stop  # a cluster left behind by an interrupted run
     mkdir -p "$dir"
     cluster=$(mktemp -d /tmp/liaison-pg-XXXXXX)
