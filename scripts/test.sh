@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Liaison needs, then builds and runs the whole test suite twice: the dev build
 # (warnings as errors) and the ASan/UBSan build. The PostgreSQL tests start their own
-# throw-away cluster on loopback. Also checks formatting. Exits non-zero on any failure.
+# throw-away cluster on loopback. Also checks formatting and runs clang-tidy. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,10 @@ scripts/format.sh --check
 for preset in dev asan; do
   echo "== build: $preset"
   scripts/build.sh "$preset"
+  if [[ $preset == dev ]]; then
+    echo "== clang-tidy"
+    scripts/lint.sh build/dev
+  fi
   echo "== tests: $preset"
   ctest --preset "$preset"
 done

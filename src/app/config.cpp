@@ -197,7 +197,7 @@ Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
     return {};
   }
   if (key == "max_header_bytes") {
-    auto value = as_integer(key, raw, 1024, 1024 * 1024);
+    auto value = as_integer(key, raw, 1024, std::int64_t{1024} * 1024);
     if (!value) return value.error();
     config.max_header_bytes = static_cast<std::uint32_t>(*value);
     return {};

@@ -36,6 +36,7 @@ std::vector<Migration> known_migrations(Dialect dialect) {
     if (!inserted && own) it->second.sql = file.content;
   }
   std::vector<Migration> migrations;
+  migrations.reserve(by_version.size());
   for (auto& [version, migration] : by_version)
     migrations.push_back(std::move(migration));
   return migrations;

@@ -114,7 +114,8 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
     return finish(problem_response(bad, "", request_id, request.version(), false), kUnmatched);
   }
   std::vector<std::string> segments;
-  for (auto segment : target->segments()) segments.push_back(segment);
+  for (auto segment : target->segments())
+    segments.push_back(segment);
   if (!target->is_path_absolute()) segments.clear();
 
   RequestContext context(request, *target, request_id);
