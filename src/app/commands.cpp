@@ -13,6 +13,7 @@
 #include "app/version.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "services/audit_log.h"
 #include "services/demo_service.h"
 #include "store/migrations.h"
 #include "web/server.h"
@@ -65,6 +66,26 @@ int run_demo(const Config& config) {
   if (!demo) return fail("cannot create the demo organisation", demo.error());
   spdlog::info("demo organisation {} ({})", services::kDemoOrganisationCode,
                demo->created ? "created" : "already present");
+  return ExitCode::exit_ok;
+}
+
+int run_audit_verify(const Config& config) {
+  auto database = open_store(config);
+  if (!database) return fail("cannot open the database", database.error());
+  if (auto checked = store::check_schema(**database); !checked) {
+    return fail("cannot verify this database", checked.error());
+  }
+  auto verification = services::verify_audit_log(**database);
+  if (!verification) return fail("cannot read the audit log", verification.error());
+  if (verification->broken_at) {
+    fmt::print("audit log BROKEN at entry {}: {}\n", *verification->broken_at,
+               verification->problem);
+    fmt::print("the {} entries before it are intact; their head hash is {}\n",
+               verification->entries, verification->head_hash);
+    return ExitCode::exit_failure;
+  }
+  fmt::print("audit log intact: {} entries, head hash {}\n", verification->entries,
+             verification->head_hash);
   return ExitCode::exit_ok;
 }
 

@@ -18,6 +18,9 @@ int run_migrate(const Config& config);
 //! Migrates, then creates the demonstration organisation unless it exists.
 int run_demo(const Config& config);
 
+//! Walks the audit log's hash chain; exit 1 and the first broken entry when it is not intact.
+int run_audit_verify(const Config& config);
+
 void configure_logging(const Config& config);
 
 }  // namespace liaison::app

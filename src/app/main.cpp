@@ -27,6 +27,10 @@ int main(int argc, char** argv) {
   serve->add_flag("--migrate", migrate_first, "Apply pending migrations before serving");
   auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and reference data");
   auto* demo = cli.add_subcommand("demo", "Migrate and create the demonstration organisation");
+  auto* audit = cli.add_subcommand("audit", "Work with the audit log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "Check the audit log's hash chain; name the first broken entry");
   auto* version = cli.add_subcommand("version", "Print the version");
   auto* config = cli.add_subcommand("config", "Show configuration");
   bool defaults = false;
@@ -67,5 +71,6 @@ int main(int argc, char** argv) {
   if (*serve) return liaison::app::run_serve(*loaded, migrate_first);
   if (*migrate) return liaison::app::run_migrate(*loaded);
   if (*demo) return liaison::app::run_demo(*loaded);
+  if (*audit_verify) return liaison::app::run_audit_verify(*loaded);
   return ExitCode::exit_usage;
 }

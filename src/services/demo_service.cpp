@@ -3,6 +3,9 @@
 #include <array>
 #include <chrono>
 
+#include <fmt/format.h>
+
+#include "services/audit_log.h"
 #include "store/reference_store.h"
 
 namespace liaison::services {
@@ -32,9 +35,17 @@ Result<DemoResult> ensure_demo_organisation(store::Database& database, const Clo
             std::string(kDemoOrganisationCode), "Liaison demonstration network", "member State",
             true};
         LIAISON_TRY(reference.insert_organisation(organisation, format_utc(now)));
+        std::string members;
         for (auto alpha2 : kDemoMembers) {
           LIAISON_TRY(reference.add_member(organisation.id, std::string(alpha2)));
+          members += fmt::format("{}\"{}\"", members.empty() ? "" : ",", alpha2);
         }
+        auto audited =
+            append_audit(connection, clock,
+                         {"system", "", "organisation.created", "organisation:" + organisation.id,
+                          fmt::format(R"({{"code":"{}","demo":true,"members":[{}]}})",
+                                      organisation.code, members)});
+        if (!audited) return audited.error();
         return DemoResult{organisation.id, true};
       });
 }

@@ -121,6 +121,25 @@ TEST_F(CliTest, ServeRefusesAPortInUse) {
   EXPECT_EQ(first.finish(std::chrono::seconds(15)).exit_code, 0);
 }
 
+TEST_F(CliTest, AuditVerifyReportsAnIntactChainAndNamesABrokenEntry) {
+  ASSERT_EQ(liaison({"demo"}, environment_).exit_code, 0);
+  auto intact = liaison({"audit", "verify"}, environment_);
+  EXPECT_EQ(intact.exit_code, 0) << intact.errors;
+  EXPECT_NE(intact.output.find("audit log intact: 1 entries"), std::string::npos) << intact.output;
+
+  {
+    auto database = database_.open();
+    auto forged = database->transact(store::Access::write, [](store::Connection& connection) {
+      return connection.execute_script(
+          "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'intruder'");
+    });
+    ASSERT_TRUE(forged) << forged.error().message;
+  }
+  auto broken = liaison({"audit", "verify"}, environment_);
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.output.find("BROKEN at entry 1"), std::string::npos) << broken.output;
+}
+
 TEST(CliOnPostgres, MigratesAndServesOnPostgresql) {
   TestDatabase database(Engine::postgresql);
   Environment environment{{"LIAISON_DATABASE", database.url()},
