@@ -1,5 +1,4 @@
 #include <fstream>
-#include <regex>
 #include <signal.h>
 
 #include <gtest/gtest.h>
@@ -12,6 +11,14 @@ namespace liaison::testing {
 namespace {
 
 using Environment = std::map<std::string, std::string>;
+
+// The port in the server's start line "… on http://127.0.0.1:PORT/ …"; 0 when absent.
+std::uint16_t serving_port(const std::string& line) {
+  constexpr std::string_view kPrefix = "http://127.0.0.1:";
+  auto start = line.find(kPrefix);
+  if (start == std::string::npos) return 0;
+  return static_cast<std::uint16_t>(std::stoi(line.substr(start + kPrefix.size())));
+}
 
 ProcessResult liaison(std::vector<std::string> arguments, Environment environment = {}) {
   arguments.insert(arguments.begin(), LIAISON_BINARY);
@@ -91,11 +98,10 @@ TEST_F(CliTest, ServesAfterMigrateAndStopsGracefullyOnSigterm) {
   Process server({LIAISON_BINARY, "serve"}, environment_);
   auto line = server.wait_for_error_line("serving", std::chrono::seconds(20));
   ASSERT_TRUE(line) << "the server did not start";
-  std::smatch port;
-  ASSERT_TRUE(std::regex_search(*line, port, std::regex("http://127\\.0\\.0\\.1:(\\d+)/")))
-      << *line;
+  auto port = serving_port(*line);
+  ASSERT_NE(port, 0) << *line;
 
-  HttpClient client("127.0.0.1", static_cast<std::uint16_t>(std::stoi(port[1])));
+  HttpClient client("127.0.0.1", port);
   EXPECT_EQ(client.get("/healthz").result_int(), 200);
   EXPECT_EQ(client.get("/api/v1/organisations").result_int(), 200);
 
@@ -110,10 +116,10 @@ TEST_F(CliTest, ServeRefusesAPortInUse) {
   Process first({LIAISON_BINARY, "serve"}, environment_);
   auto line = first.wait_for_error_line("serving", std::chrono::seconds(20));
   ASSERT_TRUE(line);
-  std::smatch port;
-  ASSERT_TRUE(std::regex_search(*line, port, std::regex("http://127\\.0\\.0\\.1:(\\d+)/")));
+  auto port = serving_port(*line);
+  ASSERT_NE(port, 0) << *line;
   auto environment = environment_;
-  environment["LIAISON_LISTEN"] = "127.0.0.1:" + port[1].str();
+  environment["LIAISON_LISTEN"] = "127.0.0.1:" + std::to_string(port);
   auto second = liaison({"serve"}, environment);
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.errors.find("cannot start the HTTP server"), std::string::npos) << second.errors;
@@ -152,9 +158,9 @@ TEST(CliOnPostgres, MigratesAndServesOnPostgresql) {
   Process server({LIAISON_BINARY, "serve"}, environment);
   auto line = server.wait_for_error_line("serving", std::chrono::seconds(20));
   ASSERT_TRUE(line);
-  std::smatch port;
-  ASSERT_TRUE(std::regex_search(*line, port, std::regex("http://127\\.0\\.0\\.1:(\\d+)/")));
-  HttpClient client("127.0.0.1", static_cast<std::uint16_t>(std::stoi(port[1])));
+  auto port = serving_port(*line);
+  ASSERT_NE(port, 0) << *line;
+  HttpClient client("127.0.0.1", port);
   auto response = client.get("/api/v1/organisations/AU/members");
   EXPECT_EQ(response.result_int(), 200);
   EXPECT_EQ(json_of(response).at("member_count").as_int64(), 55);
