@@ -13,13 +13,13 @@ packages=(
   clang-format clang-tidy
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libpq-dev
+  libsqlite3-dev libpq-dev libssl-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libsodium-dev
   # reference data (state names in the six UN languages)
   iso-codes
   # test and benchmark peers
-  postgresql-15 postgresql-client-15 curl nginx-light wrk
+  postgresql-15 postgresql-client-15 curl nginx-light wrk openssl
 )
 
 as_root=()

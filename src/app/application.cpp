@@ -24,8 +24,16 @@ Result<std::unique_ptr<store::Database>> open_store(const Config& config) {
 }
 
 web::ServerOptions server_options(const Config& config) {
-  return {config.listen_host, config.listen_port, config.max_header_bytes, config.max_body_bytes,
-          std::chrono::duration_cast<std::chrono::milliseconds>(config.idle_timeout)};
+  web::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.header_limit = config.max_header_bytes;
+  options.body_limit = config.max_body_bytes;
+  options.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.idle_timeout);
+  options.tls_certificate_file = config.tls_certificate;
+  options.tls_private_key_file = config.tls_private_key;
+  options.trusted_proxies = config.trusted_proxies;
+  return options;
 }
 
 }  // namespace liaison::app

@@ -136,8 +136,8 @@ int run_serve(const Config& config, bool migrate_first) {
 
   auto host = endpoint->address().is_v6() ? fmt::format("[{}]", endpoint->address().to_string())
                                           : endpoint->address().to_string();
-  spdlog::info("Liaison {} serving {} on http://{}:{}/ with {} thread(s)", kVersion, display_url,
-               host, endpoint->port(), threads);
+  spdlog::info("Liaison {} serving {} on {}://{}:{}/ with {} thread(s)", kVersion, display_url,
+               config.tls_certificate.empty() ? "http" : "https", host, endpoint->port(), threads);
 
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i)

@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "web/client_origin.h"
+
 namespace liaison::app {
 namespace {
 
@@ -43,6 +45,14 @@ constexpr SettingInfo kSettings[] = {
      "How long reference data read from the database (organisations, members, states) may be "
      "served from memory; changes made by other instances or `liaison migrate` show after at most "
      "this long. 0 turns the cache off."},
+    {"tls_certificate", "\"\"",
+     "PEM certificate chain for serving HTTPS directly; empty serves plain HTTP (behind a TLS "
+     "proxy, or on loopback)."},
+    {"tls_private_key", "\"\"", "PEM private key of `tls_certificate`; set both or neither."},
+    {"trusted_proxies", "\"\"",
+     "Comma-separated IP addresses or CIDR networks of reverse proxies whose `X-Forwarded-For` "
+     "and `X-Forwarded-Proto` headers are believed; requests from anyone else are taken at face "
+     "value."},
     {"shutdown_timeout_seconds", "10",
      "On SIGTERM, seconds to let in-flight requests finish before the process exits anyway."},
 };
@@ -208,6 +218,36 @@ Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
     config.max_body_bytes = static_cast<std::uint64_t>(*value);
     return {};
   }
+  if (key == "tls_certificate" || key == "tls_private_key") {
+    auto value = as_string(key, raw);
+    if (!value) return value.error();
+    if (!value->empty() && !std::filesystem::is_regular_file(*value)) {
+      return config_error(key, raw, fmt::format("no such file \"{}\"", *value));
+    }
+    (key == "tls_certificate" ? config.tls_certificate : config.tls_private_key) = *value;
+    return {};
+  }
+  if (key == "trusted_proxies") {
+    auto value = as_string(key, raw);
+    if (!value) return value.error();
+    config.trusted_proxies.clear();
+    std::string_view rest = *value;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      while (!item.empty() && item.front() == ' ')
+        item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ')
+        item.remove_suffix(1);
+      if (item.empty()) continue;
+      config.trusted_proxies.emplace_back(item);
+    }
+    if (auto parsed = web::TrustedProxies::parse(config.trusted_proxies); !parsed) {
+      return config_error(key, raw, parsed.error().message);
+    }
+    return {};
+  }
   if (key == "cache_milliseconds") {
     auto value = as_integer(key, raw, 0, 3'600'000);
     if (!value) return value.error();
@@ -282,6 +322,11 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file,
   Config config;
   for (const auto& setting : kSettings) {
     LIAISON_TRY(apply(setting.key, raw.at(std::string(setting.key)), config));
+  }
+  if (config.tls_certificate.empty() != config.tls_private_key.empty()) {
+    const auto& missing = config.tls_certificate.empty() ? "tls_certificate" : "tls_private_key";
+    return Error::invalid_argument(
+        fmt::format("{}: set tls_certificate and tls_private_key together", missing));
   }
   return config;
 }

@@ -27,6 +27,9 @@ struct Config {
   std::chrono::seconds idle_timeout{0};
   std::chrono::seconds shutdown_timeout{0};
   std::chrono::milliseconds cache_lifetime{0};
+  std::string tls_certificate;  //!< PEM file; empty: plain HTTP
+  std::string tls_private_key;  //!< PEM file; set together with tls_certificate
+  std::vector<std::string> trusted_proxies;
 };
 
 //! One documented setting: its TOML key (the environment variable is LIAISON_ + KEY in upper

@@ -96,7 +96,8 @@ bool Router::match(const Route& route, const std::vector<std::string>& segments,
   return true;
 }
 
-Dispatched Router::dispatch(const Request& request, std::string_view request_id) const {
+Dispatched Router::dispatch(const Request& request, const RequestOrigin& origin) const {
+  auto request_id = origin.request_id;
   auto finish = [&](Response response, std::string_view route) {
     if (request.method() == http::verb::head) {
       // Same headers as GET, no body: a body here would be read as the next response.
@@ -104,7 +105,7 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
       response.body().clear();
       response.content_length(length);
     }
-    add_standard_headers(response, request_id);
+    add_standard_headers(response, request_id, origin.secure);
     return Dispatched{std::move(response), route};
   };
 
@@ -118,7 +119,7 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
     segments.push_back(segment);
   if (!target->is_path_absolute()) segments.clear();
 
-  RequestContext context(request, *target, request_id);
+  RequestContext context(request, *target, origin);
   http::verb method = request.method() == http::verb::head ? http::verb::get : request.method();
   const Route* found = nullptr;
   const std::string* path_pattern = nullptr;  // a route for this path, whatever its method
@@ -188,7 +189,11 @@ Dispatched Router::dispatch(const Request& request, std::string_view request_id)
   return finish(std::move(response), found->pattern);
 }
 
-void add_standard_headers(Response& response, std::string_view request_id) {
+void add_standard_headers(Response& response, std::string_view request_id, bool secure) {
+  if (secure) {
+    // Browsers that once reached us over TLS never fall back to plain HTTP for a year.
+    response.set(http::field::strict_transport_security, "max-age=31536000; includeSubDomains");
+  }
   response.set(http::field::server, "Liaison");
   response.set("X-Request-Id", request_id);
   response.set("X-Content-Type-Options", "nosniff");

@@ -14,12 +14,19 @@
 
 namespace liaison::web {
 
+//! Where a request came from, as the connection established it (see client_origin.h).
+struct RequestOrigin {
+  std::string_view request_id;
+  std::string_view remote_address;
+  bool secure = false;  //!< TLS here, or at a trusted proxy in front of us
+};
+
 //! Everything a handler gets: the request, its parsed target and path parameters, and helpers
 //! that build responses matching the request's HTTP version and keep-alive.
 class RequestContext {
  public:
-  RequestContext(const Request& request, boost::urls::url_view target, std::string_view request_id)
-      : request_(request), target_(target), request_id_(request_id) {}
+  RequestContext(const Request& request, boost::urls::url_view target, const RequestOrigin& origin)
+      : request_(request), target_(target), request_id_(origin.request_id), origin_(origin) {}
 
   const Request& request() const { return request_; }
   std::string_view path() const { return target_.encoded_path(); }
@@ -28,6 +35,8 @@ class RequestContext {
   //! The decoded value of a query parameter, if present.
   std::optional<std::string> query(std::string_view name) const;
   std::string_view request_id() const { return request_id_; }
+  std::string_view remote_address() const { return origin_.remote_address; }
+  bool secure() const { return origin_.secure; }
   //! The request body parsed as JSON, when it was sent as application/json; null otherwise.
   const boost::json::value& json_body() const { return json_body_; }
 
@@ -42,6 +51,7 @@ class RequestContext {
   const Request& request_;
   boost::urls::url_view target_;
   std::string_view request_id_;
+  RequestOrigin origin_;
   std::vector<std::pair<std::string, std::string>> parameters_;
   boost::json::value json_body_;
 };
@@ -61,7 +71,10 @@ struct Dispatched {
 class Router {
  public:
   void add(http::verb method, std::string pattern, Handler handler);
-  Dispatched dispatch(const Request& request, std::string_view request_id) const;
+  Dispatched dispatch(const Request& request, const RequestOrigin& origin) const;
+  Dispatched dispatch(const Request& request, std::string_view request_id) const {
+    return dispatch(request, RequestOrigin{request_id, {}, false});
+  }
 
  private:
   struct Route {
@@ -77,7 +90,8 @@ class Router {
   std::vector<Route> routes_;
 };
 
-//! Headers every response carries: no sniffing, no framing, no referrer, the request id.
-void add_standard_headers(Response& response, std::string_view request_id);
+//! Headers every response carries: no sniffing, no framing, no referrer, the request id; and
+//! HSTS when the request arrived over TLS.
+void add_standard_headers(Response& response, std::string_view request_id, bool secure = false);
 
 }  // namespace liaison::web

@@ -14,6 +14,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -48,12 +49,35 @@ std::optional<Problem> problem_for_read_error(const boost::system::error_code& e
 
 }  // namespace
 
-struct Server::Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
+namespace detail {
+
+// What shutdown needs of a connection, whatever its stream; touched only on its strand.
+struct Connection {
+  virtual ~Connection() = default;
+  virtual void cancel() = 0;
+  virtual net::any_io_executor executor() = 0;
   beast::flat_buffer buffer;
-  bool busy = false;  // between a complete request and its written response; strand-only
+  bool busy = false;  // from a complete request header until its response is written
 };
+
+template <class Stream>
+struct StreamConnection final : Connection {
+  template <class... Arguments>
+  explicit StreamConnection(Arguments&&... arguments)
+      : stream(std::forward<Arguments>(arguments)...) {}
+  void cancel() override { beast::get_lowest_layer(stream).cancel(); }
+  net::any_io_executor executor() override {
+    return beast::get_lowest_layer(stream).get_executor();
+  }
+  Stream stream;
+};
+
+}  // namespace detail
+
+namespace {
+using PlainConnection = detail::StreamConnection<beast::tcp_stream>;
+using TlsConnection = detail::StreamConnection<beast::ssl_stream<beast::tcp_stream>>;
+}  // namespace
 
 Server::Server(net::io_context& io, ServerOptions options, const Router& router, Metrics& metrics,
                AccessLogSink access_log)
@@ -72,6 +96,28 @@ Server::Server(net::io_context& io, ServerOptions options, const Router& router,
 Server::~Server() = default;
 
 Result<tcp::endpoint> Server::listen() {
+  auto proxies = TrustedProxies::parse(options_.trusted_proxies);
+  if (!proxies) return proxies.error();
+  trusted_proxies_ = std::move(*proxies);
+  if (!options_.tls_certificate_file.empty() || !options_.tls_private_key_file.empty()) {
+    auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    // TLS 1.2 and 1.3 only; OpenSSL's defaults choose the ciphers.
+    context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                         net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                         net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+    boost::system::error_code tls_ec;
+    context->use_certificate_chain_file(options_.tls_certificate_file, tls_ec);
+    if (tls_ec) {
+      return Error::invalid_argument(fmt::format("cannot load the TLS certificate \"{}\": {}",
+                                                 options_.tls_certificate_file, tls_ec.message()));
+    }
+    context->use_private_key_file(options_.tls_private_key_file, net::ssl::context::pem, tls_ec);
+    if (tls_ec) {
+      return Error::invalid_argument(fmt::format("cannot load the TLS private key \"{}\": {}",
+                                                 options_.tls_private_key_file, tls_ec.message()));
+    }
+    tls_ = std::move(context);
+  }
   boost::system::error_code ec;
   auto address = net::ip::make_address(options_.host, ec);
   if (ec) return Error::invalid_argument(fmt::format("\"{}\" is not an IP address", options_.host));
@@ -123,35 +169,65 @@ std::string Server::next_request_id() {
   return fmt::format("{}-{:x}", request_id_prefix_, request_counter_.fetch_add(1) + 1);
 }
 
-net::awaitable<void> Server::serve_connection(tcp::socket socket) {
-  auto connection = std::make_shared<Connection>(std::move(socket));
+void Server::track(const std::shared_ptr<Connection>& connection) {
   {
     std::lock_guard lock(mutex_);
     connections_.insert(connection);
   }
   metrics_.connection_opened();
+}
+
+net::awaitable<void> Server::serve_connection(tcp::socket socket) {
+  boost::system::error_code ignored;
+  auto peer = socket.remote_endpoint(ignored).address();
   struct Forget {
     Server& server;
     std::shared_ptr<Connection> connection;
     ~Forget() { server.forget(connection); }
-  } forget_on_exit{*this, connection};
+  };
 
-  boost::system::error_code ignored;
-  auto remote_endpoint = connection->stream.socket().remote_endpoint(ignored);
-  auto remote = remote_endpoint.address().to_string(ignored);
+  if (!tls_) {
+    auto connection = std::make_shared<PlainConnection>(std::move(socket));
+    track(connection);
+    Forget forget_on_exit{*this, connection};
+    co_await serve_requests(*connection, connection->stream, peer, false);
+    connection->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    connection->stream.socket().close(ignored);
+    co_return;
+  }
+
+  auto connection = std::make_shared<TlsConnection>(std::move(socket), *tls_);
+  track(connection);
+  Forget forget_on_exit{*this, connection};
   auto& stream = connection->stream;
+  beast::get_lowest_layer(stream).expires_after(options_.idle_timeout);
+  auto [handshake_ec] = co_await stream.async_handshake(net::ssl::stream_base::server, kAwait);
+  if (handshake_ec) {
+    // Plain HTTP sent to the TLS port, scanners, expired client trust: nothing to answer.
+    spdlog::debug("TLS handshake with {} failed: {}", peer.to_string(ignored),
+                  handshake_ec.message());
+    co_return;
+  }
+  co_await serve_requests(*connection, stream, peer, true);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  co_await stream.async_shutdown(kAwait);
+}
 
+template <class Stream>
+net::awaitable<void> Server::serve_requests(Connection& connection, Stream& stream,
+                                            const net::ip::address& peer, bool tls) {
+  auto& socket_stream = beast::get_lowest_layer(stream);
   while (!draining_) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(options_.header_limit);
     parser.body_limit(options_.body_limit);
-    stream.expires_after(options_.idle_timeout);
+    socket_stream.expires_after(options_.idle_timeout);
 
     auto [header_ec, header_bytes] =
-        co_await http::async_read_header(stream, connection->buffer, parser, kAwait);
+        co_await http::async_read_header(stream, connection.buffer, parser, kAwait);
     boost::system::error_code ec = header_ec;
     // From the complete header on, the request is under way: a shutdown lets it finish.
-    if (!ec) connection->busy = true;
+    if (!ec) connection.busy = true;
     if (!ec && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
       http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
       auto [continue_ec, continue_bytes] = co_await http::async_write(stream, go_on, kAwait);
@@ -159,7 +235,7 @@ net::awaitable<void> Server::serve_connection(tcp::socket socket) {
     }
     if (!ec && !parser.is_done()) {
       auto [body_ec, body_bytes] =
-          co_await http::async_read(stream, connection->buffer, parser, kAwait);
+          co_await http::async_read(stream, connection.buffer, parser, kAwait);
       ec = body_ec;
     }
     auto started = std::chrono::steady_clock::now();
@@ -167,8 +243,8 @@ net::awaitable<void> Server::serve_connection(tcp::socket socket) {
       if (auto problem = problem_for_read_error(ec)) {
         auto request_id = next_request_id();
         auto response = problem_response(*problem, "", request_id, 11, false);
-        add_standard_headers(response, request_id);
-        stream.expires_after(options_.idle_timeout);
+        add_standard_headers(response, request_id, tls);
+        socket_stream.expires_after(options_.idle_timeout);
         co_await http::async_write(stream, response, kAwait);
         metrics_.record("unmatched", "-", response.result_int(),
                         std::chrono::steady_clock::now() - started);
@@ -178,11 +254,12 @@ net::awaitable<void> Server::serve_connection(tcp::socket socket) {
 
     auto request = parser.release();
     auto request_id = next_request_id();
-    auto dispatched = router_.dispatch(request, request_id);
+    auto origin = client_origin(peer, request, trusted_proxies_, tls);
+    auto dispatched = router_.dispatch(request, {request_id, origin.address, origin.secure});
     auto& response = dispatched.response;
     if (draining_) response.keep_alive(false);
 
-    stream.expires_after(options_.idle_timeout);
+    socket_stream.expires_after(options_.idle_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, kAwait);
     auto elapsed = std::chrono::steady_clock::now() - started;
     // Beast accepts any token as a method; unknown ones share one label to bound the series.
@@ -191,15 +268,13 @@ net::awaitable<void> Server::serve_connection(tcp::socket socket) {
                                   : std::string_view(request.method_string());
     metrics_.record(dispatched.route, method, response.result_int(), elapsed);
     if (access_log_) {
-      access_log_(format_access_record({std::chrono::system_clock::now(), request_id, remote,
-                                        request.method_string(), request.target(), dispatched.route,
-                                        response.result_int(), written, elapsed}));
+      access_log_(format_access_record(
+          {std::chrono::system_clock::now(), request_id, origin.address, request.method_string(),
+           request.target(), dispatched.route, response.result_int(), written, elapsed}));
     }
-    connection->busy = false;
+    connection.busy = false;
     if (write_ec || !response.keep_alive()) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream.socket().close(ignored);
 }
 
 void Server::forget(const std::shared_ptr<Connection>& connection) {
@@ -224,10 +299,10 @@ void Server::shutdown(std::function<void()> on_drained) {
   {
     std::lock_guard lock(mutex_);
     for (const auto& connection : connections_) {
-      net::post(connection->stream.get_executor(), [weak = std::weak_ptr<Connection>(connection)] {
+      net::post(connection->executor(), [weak = std::weak_ptr<Connection>(connection)] {
         auto alive = weak.lock();
         // Waiting for a next request that has not begun: nothing is in flight, close it now.
-        if (alive && !alive->busy && alive->buffer.size() == 0) alive->stream.cancel();
+        if (alive && !alive->busy && alive->buffer.size() == 0) alive->cancel();
       });
     }
     if (connections_.empty()) {

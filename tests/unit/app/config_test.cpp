@@ -65,6 +65,14 @@ std::string as_toml(const Config& config, std::string_view key) {
   if (key == "idle_timeout_seconds") return std::to_string(config.idle_timeout.count());
   if (key == "shutdown_timeout_seconds") return std::to_string(config.shutdown_timeout.count());
   if (key == "cache_milliseconds") return std::to_string(config.cache_lifetime.count());
+  if (key == "tls_certificate") return quoted(config.tls_certificate);
+  if (key == "tls_private_key") return quoted(config.tls_private_key);
+  if (key == "trusted_proxies") {
+    std::string joined;
+    for (const auto& proxy : config.trusted_proxies)
+      joined += (joined.empty() ? "" : ",") + proxy;
+    return quoted(joined);
+  }
   return "<unknown key " + std::string(key) + ": teach config_test.cpp about it>";
 }
 
@@ -105,6 +113,10 @@ class ConfigTest : public ::testing::Test {
     FakeEnvironment environment{{std::move(name), std::move(value)}};
     return load_config(std::nullopt, environment.get());
   }
+  Result<Config> load_env(std::initializer_list<std::pair<const std::string, std::string>> values) {
+    FakeEnvironment environment(values);
+    return load_config(std::nullopt, environment.get());
+  }
   std::string toml_path() const { return (dir_ / "liaison.toml").string(); }
 
   fs::path dir_;
@@ -130,10 +142,11 @@ TEST_F(ConfigTest, TheSettingsTableListsEveryKnownSettingOnce) {
   std::vector<std::string> keys;
   for (const auto& setting : settings())
     keys.emplace_back(setting.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"database", "listen", "threads", "database_pool_size",
-                                            "log_level", "access_log", "max_header_bytes",
-                                            "max_body_bytes", "idle_timeout_seconds",
-                                            "cache_milliseconds", "shutdown_timeout_seconds"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "database", "listen", "threads", "database_pool_size", "log_level",
+                      "access_log", "max_header_bytes", "max_body_bytes", "idle_timeout_seconds",
+                      "cache_milliseconds", "tls_certificate", "tls_private_key", "trusted_proxies",
+                      "shutdown_timeout_seconds"}));
   for (const auto& setting : settings()) {
     EXPECT_FALSE(setting.description.empty()) << setting.key;
     EXPECT_FALSE(setting.default_value.empty()) << setting.key;
@@ -181,6 +194,42 @@ TEST_F(ConfigTest, TheDefaultsTomlLoadsToTheDefaults) {
   for (const auto& setting : settings()) {
     EXPECT_EQ(as_toml(*from_file, setting.key), setting.default_value) << setting.key;
     EXPECT_NE(render_defaults_toml().find(env_name(setting.key)), std::string::npos) << setting.key;
+  }
+}
+
+// --- TLS and proxies -------------------------------------------------------------------------
+
+TEST_F(ConfigTest, TlsNeedsBothFilesAndTheyMustExist) {
+  auto certificate = dir_ / "certificate.pem";
+  std::ofstream(certificate) << "not checked here";
+  auto only_certificate = load_env({{"LIAISON_TLS_CERTIFICATE", certificate.string()}});
+  ASSERT_FALSE(only_certificate);
+  EXPECT_NE(message_of(only_certificate).find("tls_private_key"), std::string::npos);
+
+  auto missing = load_env({{"LIAISON_TLS_CERTIFICATE", certificate.string()},
+                           {"LIAISON_TLS_PRIVATE_KEY", (dir_ / "absent.pem").string()}});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(message_of(missing).find("tls_private_key (from LIAISON_TLS_PRIVATE_KEY)"),
+            std::string::npos)
+      << message_of(missing);
+
+  auto both = load_env({{"LIAISON_TLS_CERTIFICATE", certificate.string()},
+                        {"LIAISON_TLS_PRIVATE_KEY", certificate.string()}});
+  ASSERT_TRUE(both) << message_of(both);
+  EXPECT_EQ(both->tls_certificate, certificate.string());
+}
+
+TEST_F(ConfigTest, TrustedProxiesAreAddressesOrNetworks) {
+  auto config = load_env({{"LIAISON_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,fd00::/8,"}});
+  ASSERT_TRUE(config) << message_of(config);
+  EXPECT_EQ(config->trusted_proxies,
+            (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "fd00::/8"}));
+  for (std::string bad : {"localhost", "10.0.0.0/33", "10.0.0.0/", "::1/129"}) {
+    auto rejected = load_env({{"LIAISON_TRUSTED_PROXIES", bad}});
+    ASSERT_FALSE(rejected) << bad;
+    EXPECT_NE(message_of(rejected).find("trusted_proxies (from LIAISON_TRUSTED_PROXIES)"),
+              std::string::npos)
+        << message_of(rejected);
   }
 }
 
