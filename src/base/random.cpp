@@ -11,6 +11,7 @@ SystemRandom::SystemRandom() {
 }
 
 void SystemRandom::fill(std::span<std::byte> out) {
+  if (out.empty()) return;  // an empty span may have no storage; libsodium wants a real pointer
   randombytes_buf(out.data(), out.size());
 }
 
