@@ -11,6 +11,8 @@ packages=(
   # toolchain
   build-essential g++-12 cmake ninja-build pkg-config git ca-certificates
   clang-format clang-tidy
+  # fuzzing (scripts/fuzz.sh): libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libssl-dev

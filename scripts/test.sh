@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Liaison needs, then builds and runs the whole test suite twice: the dev build
 # (warnings as errors) and the ASan/UBSan build. The PostgreSQL tests start their own
-# throw-away cluster on loopback. Also checks formatting and runs clang-tidy. Exits non-zero on any failure.
+# throw-away cluster on loopback. Also checks formatting, runs clang-tidy and a short fuzzing
+# round (scripts/fuzz.sh). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +21,6 @@ for preset in dev asan; do
   echo "== tests: $preset"
   ctest --preset "$preset"
 done
+
+echo "== fuzzing (saved crash inputs, then 10 s per target)"
+scripts/fuzz.sh 10

@@ -221,8 +221,11 @@ Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
   if (key == "tls_certificate" || key == "tls_private_key") {
     auto value = as_string(key, raw);
     if (!value) return value.error();
-    if (!value->empty() && !std::filesystem::is_regular_file(*value)) {
-      return config_error(key, raw, fmt::format("no such file \"{}\"", *value));
+    std::error_code ec;
+    if (!value->empty() && !std::filesystem::is_regular_file(*value, ec)) {
+      return config_error(key, raw,
+                          fmt::format("no such file \"{}\"{}", *value,
+                                      ec ? fmt::format(" ({})", ec.message()) : std::string()));
     }
     (key == "tls_certificate" ? config.tls_certificate : config.tls_private_key) = *value;
     return {};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.h"
 #include "store/reference_store.h"
 
 namespace liaison::services {
@@ -35,6 +36,16 @@ Result<std::shared_ptr<const ReferenceService::Organisations>> ReferenceService:
 
 Result<std::shared_ptr<const OrganisationMembers>> ReferenceService::members(
     std::string_view organisation_id_or_code) {
+  // Codes and identifiers are ASCII letters, digits and '-': anything else names nothing, and
+  // must not reach PostgreSQL, which rejects ill-formed UTF-8 as an error.
+  for (char c : organisation_id_or_code) {
+    bool ascii =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    if (!ascii) {
+      return Error::not_found(
+          fmt::format("no organisation \"{}\"", to_valid_utf8(organisation_id_or_code)));
+    }
+  }
   // Codes are case-insensitive and identifiers lower-case hex: one key per organisation.
   return members_.get(upper_ascii(organisation_id_or_code), [&] {
     return database_.transact(

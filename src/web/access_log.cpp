@@ -9,8 +9,7 @@ namespace liaison::web {
 namespace {
 
 // Beast passes bytes above 0x7f in a target through; the log must stay valid UTF-8 JSON.
-std::string loggable_path(std::string_view target) {
-  auto path = target.substr(0, target.find('?'));
+std::string loggable(std::string_view path) {
   std::string out;
   out.reserve(path.size());
   for (char byte : path) {
@@ -34,9 +33,9 @@ std::string format_access_record(const AccessRecord& record) {
   line["time"] = format_utc(record.time);
   line["request_id"] = record.request_id;
   line["remote"] = record.remote_address;
-  line["method"] = record.method;
+  line["method"] = loggable(record.method);
   // The query string may carry tokens (response links); only the path is logged.
-  line["path"] = loggable_path(record.target);
+  line["path"] = loggable(record.target.substr(0, record.target.find('?')));
   line["route"] = record.route;
   line["status"] = record.status;
   line["bytes"] = record.response_bytes;

@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "base/text.h"
+
 namespace liaison::web {
 
 Response problem_response(const Problem& problem, std::string_view instance,
@@ -11,8 +13,9 @@ Response problem_response(const Problem& problem, std::string_view instance,
   body["type"] = problem.type;
   body["title"] = std::string(http::obsolete_reason(problem.status));
   body["status"] = static_cast<unsigned>(problem.status);
-  if (!problem.detail.empty()) body["detail"] = problem.detail;
-  body["instance"] = instance;
+  // Details quote what the client sent, which may be any bytes; the body must stay JSON.
+  if (!problem.detail.empty()) body["detail"] = to_valid_utf8(problem.detail);
+  body["instance"] = to_valid_utf8(instance);
   body["request_id"] = request_id;
 
   Response response{problem.status, http_version};
