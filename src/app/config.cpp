@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "base/text.h"
 #include "web/client_origin.h"
 
 namespace liaison::app {
@@ -58,10 +59,7 @@ constexpr SettingInfo kSettings[] = {
 };
 
 std::string env_name(std::string_view key) {
-  std::string name = "LIAISON_";
-  for (char c : key)
-    name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  return name;
+  return "LIAISON_" + ascii_upper(key);
 }
 
 Error config_error(std::string_view key, const RawValue& raw, std::string_view problem) {
@@ -110,9 +108,7 @@ Result<std::int64_t> as_integer(std::string_view key, const RawValue& raw, std::
 Result<bool> as_boolean(std::string_view key, const RawValue& raw) {
   if (const auto* boolean = std::get_if<bool>(&raw.value)) return *boolean;
   if (const auto* text = std::get_if<std::string>(&raw.value)) {
-    std::string lower(*text);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto lower = ascii_lower(*text);
     if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") return true;
     if (lower == "false" || lower == "0" || lower == "no" || lower == "off") return false;
   }
@@ -239,10 +235,7 @@ Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
       auto comma = rest.find(',');
       auto item = rest.substr(0, comma);
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      while (!item.empty() && item.front() == ' ')
-        item.remove_prefix(1);
-      while (!item.empty() && item.back() == ' ')
-        item.remove_suffix(1);
+      item = trim_blanks(item);
       if (item.empty()) continue;
       config.trusted_proxies.emplace_back(item);
     }

@@ -12,4 +12,11 @@ bool is_valid_utf8(std::string_view text);
 //! and logs whatever a client sent.
 std::string to_valid_utf8(std::string_view text);
 
+//! `text` without the spaces and tabs (HTTP's optional whitespace) at either end.
+std::string_view trim_blanks(std::string_view text);
+
+//! `text` with A-Z / a-z changed, and every other byte left alone (codes, tags, header tokens).
+std::string ascii_upper(std::string_view text);
+std::string ascii_lower(std::string_view text);
+
 }  // namespace liaison

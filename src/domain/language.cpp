@@ -1,30 +1,16 @@
 #include "domain/language.h"
 
-#include <cctype>
 #include <charconv>
 #include <string>
+
+#include "base/text.h"
 
 namespace liaison::domain {
 namespace {
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 // q-values have at most three decimals (RFC 9110 §12.4.2); kept in thousandths.
 std::optional<int> parse_quality(std::string_view text) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text.size() < 2 || (text[0] != 'q' && text[0] != 'Q') || text[1] != '=') return std::nullopt;
   text.remove_prefix(2);
   if (text.empty() || text.size() > 5) return std::nullopt;
@@ -69,7 +55,7 @@ std::string_view language_code(Language language) {
 }
 
 std::optional<Language> language_from_tag(std::string_view tag) {
-  auto primary = lower_ascii(trim(tag.substr(0, tag.find_first_of("-_"))));
+  auto primary = ascii_lower(trim_blanks(tag.substr(0, tag.find_first_of("-_"))));
   for (auto language : kLanguages) {
     if (primary == language_code(language)) return language;
   }
@@ -85,7 +71,7 @@ Language negotiate_language(std::string_view accept_language) {
     accept_language =
         comma == std::string_view::npos ? std::string_view{} : accept_language.substr(comma + 1);
     auto semicolon = item.find(';');
-    auto tag = trim(item.substr(0, semicolon));
+    auto tag = trim_blanks(item.substr(0, semicolon));
     int quality = 1000;
     if (semicolon != std::string_view::npos) {
       auto parsed = parse_quality(item.substr(semicolon + 1));

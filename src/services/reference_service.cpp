@@ -7,18 +7,6 @@
 
 namespace liaison::services {
 
-namespace {
-
-std::string upper_ascii(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-}  // namespace
-
 ReferenceService::ReferenceService(store::Database& database, const Clock& clock,
                                    std::chrono::milliseconds cache_lifetime)
     : database_(database),
@@ -47,7 +35,7 @@ Result<std::shared_ptr<const OrganisationMembers>> ReferenceService::members(
     }
   }
   // Codes are case-insensitive and identifiers lower-case hex: one key per organisation.
-  return members_.get(upper_ascii(organisation_id_or_code), [&] {
+  return members_.get(ascii_upper(organisation_id_or_code), [&] {
     return database_.transact(
         store::Access::read, [&](store::Connection& connection) -> Result<OrganisationMembers> {
           store::ReferenceStore reference(connection);
@@ -66,7 +54,7 @@ Result<std::shared_ptr<const OrganisationMembers>> ReferenceService::members(
 Result<std::shared_ptr<const StateProfile>> ReferenceService::state(std::string_view code) {
   auto parsed = domain::parse_state_code(code);
   if (!parsed) return parsed.error();
-  return states_.get(upper_ascii(code), [&] {
+  return states_.get(ascii_upper(code), [&] {
     return database_.transact(
         store::Access::read, [&](store::Connection& connection) -> Result<StateProfile> {
           store::ReferenceStore reference(connection);

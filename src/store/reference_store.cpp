@@ -1,9 +1,10 @@
 #include "store/reference_store.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
+
+#include "base/text.h"
 
 namespace liaison::store {
 namespace {
@@ -12,13 +13,6 @@ constexpr std::string_view kOrganisationColumns = "o.id, o.code, o.name, o.membe
 
 domain::Organisation organisation_from(const Row& row) {
   return {row.text(0), row.text(1), row.text(2), row.text(3), row.boolean(4)};
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
 }
 
 }  // namespace
@@ -38,7 +32,7 @@ Result<std::vector<domain::OrganisationSummary>> ReferenceStore::organisations()
 
 Result<std::optional<domain::Organisation>> ReferenceStore::find_organisation(
     std::string_view id_or_code) {
-  Value parameters[] = {std::string(id_or_code), upper(id_or_code)};
+  Value parameters[] = {std::string(id_or_code), ascii_upper(id_or_code)};
   auto rows =
       connection_.query(fmt::format("SELECT {} FROM organisations o WHERE o.id = $1 OR o.code = $2",
                                     kOrganisationColumns),

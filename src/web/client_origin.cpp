@@ -6,6 +6,8 @@
 #include <boost/asio/ip/network_v6.hpp>
 #include <fmt/format.h>
 
+#include "base/text.h"
+
 namespace liaison::web {
 namespace net = boost::asio;
 
@@ -27,14 +29,6 @@ bool same_prefix(const net::ip::address_v6& left, const net::ip::address_v6& rig
     prefix -= bits;
   }
   return true;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
 }
 
 }  // namespace
@@ -78,7 +72,7 @@ ClientOrigin client_origin(const net::ip::address& peer, const Request& request,
   if (!proxies.contains(peer)) return origin;
 
   if (!tls) {
-    std::string proto(trim(request["X-Forwarded-Proto"]));
+    std::string proto(trim_blanks(request["X-Forwarded-Proto"]));
     for (auto& c : proto)
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     origin.secure = proto == "https";
@@ -88,7 +82,8 @@ ClientOrigin client_origin(const net::ip::address& peer, const Request& request,
   std::string_view forwarded = request["X-Forwarded-For"];
   while (!forwarded.empty()) {
     auto comma = forwarded.rfind(',');
-    auto hop = trim(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
+    auto hop =
+        trim_blanks(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
     forwarded = comma == std::string_view::npos ? std::string_view{} : forwarded.substr(0, comma);
     boost::system::error_code ec;
     auto address = net::ip::make_address(hop, ec);
