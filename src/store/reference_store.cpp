@@ -1,6 +1,5 @@
 #include "store/reference_store.h"
 
-#include <algorithm>
 
 #include <fmt/format.h>
 
