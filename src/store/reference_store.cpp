@@ -1,6 +1,5 @@
 #include "store/reference_store.h"
 
-
 #include <fmt/format.h>
 
 #include "base/text.h"
