@@ -39,11 +39,6 @@ class TtlCache {
     return value;
   }
 
-  void clear() {
-    std::lock_guard lock(mutex_);
-    entries_.clear();
-  }
-
  private:
   struct Entry {
     std::shared_ptr<const Value> value;

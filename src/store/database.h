@@ -35,7 +35,6 @@ class Row {
   std::string text(std::size_t column) const;
   std::int64_t integer(std::size_t column) const;
   bool boolean(std::size_t column) const { return integer(column) != 0; }
-  const Value& value(std::size_t column) const { return values_.at(column); }
 
  private:
   std::vector<Value> values_;

@@ -15,15 +15,21 @@ namespace {
 struct Migration {
   int version = 0;
   std::string name;
-  std::string_view sql;
+  std::string sql;
 };
 
-// Files are NNNN_name.sql, shared by both engines, or NNNN_name.sqlite.sql /
-// NNNN_name.postgresql.sql where one engine needs its own text (that file wins).
+// Files are NNNN_name.sql, run on both engines, plus NNNN_name.sqlite.sql or
+// NNNN_name.postgresql.sql for what only one engine needs (triggers, say): a version runs its
+// shared part first, then its part for the engine at hand, in one transaction.
 std::vector<Migration> known_migrations(Dialect dialect) {
   std::string_view own_suffix = dialect == Dialect::sqlite ? ".sqlite.sql" : ".postgresql.sql";
   std::string_view other_suffix = dialect == Dialect::sqlite ? ".postgresql.sql" : ".sqlite.sql";
-  std::map<int, Migration> by_version;
+  struct Parts {
+    std::string name;
+    std::string_view shared;
+    std::string_view own;
+  };
+  std::map<int, Parts> by_version;
   for (const auto& file : migration_files::files()) {
     std::string_view path = file.path;
     if (path.ends_with(other_suffix)) continue;
@@ -31,14 +37,16 @@ std::vector<Migration> known_migrations(Dialect dialect) {
     int version = 0;
     std::from_chars(path.data(), path.data() + path.size(), version);
     auto stem = path.substr(0, path.size() - (own ? own_suffix.size() : 4));
-    auto name = std::string(stem.substr(stem.find('_') + 1));
-    auto [it, inserted] = by_version.try_emplace(version, Migration{version, name, file.content});
-    if (!inserted && own) it->second.sql = file.content;
+    auto& parts = by_version[version];
+    parts.name = std::string(stem.substr(stem.find('_') + 1));
+    (own ? parts.own : parts.shared) = file.content;
   }
   std::vector<Migration> migrations;
   migrations.reserve(by_version.size());
-  for (auto& [version, migration] : by_version)
-    migrations.push_back(std::move(migration));
+  for (const auto& [version, parts] : by_version) {
+    migrations.push_back(
+        {version, parts.name, std::string(parts.shared) + "\n" + std::string(parts.own)});
+  }
   return migrations;
 }
 
