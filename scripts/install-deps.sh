@@ -17,12 +17,20 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libssl-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev
-  libgtest-dev libgmock-dev libsodium-dev
+  libgtest-dev libgmock-dev libsodium-dev liboath-dev libqrencode-dev
   # reference data (state names in the six UN languages)
   iso-codes
   # test and benchmark peers
   postgresql-15 postgresql-client-15 curl nginx-light wrk openssl
+  # browser tests (tests/e2e: Node.js runs Playwright, which drives Chromium) and SQL injection
+  # scans (tests/security)
+  nodejs chromium sqlmap
 )
+# npm from Debian, unless the installed Node.js already brings its own (NodeSource's package
+# does, and conflicts with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(npm)
+fi
 
 as_root=()
 if [[ $(id -u) != 0 ]]; then

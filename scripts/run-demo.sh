@@ -13,14 +13,19 @@ export LIAISON_DATABASE=${LIAISON_DATABASE:-sqlite://$PWD/var/liaison.db}
 export LIAISON_LISTEN=${LIAISON_LISTEN:-127.0.0.1:8080}
 liaison=build/release/src/app/liaison
 
+export LIAISON_PUBLIC_URL=${LIAISON_PUBLIC_URL:-http://$LIAISON_LISTEN}
+
 "$liaison" demo
+# A fresh invitation for the demo operator each run: the link works once and for 72 hours.
+invitation=$("$liaison" admin create-operator --email operator@demo.liaison.invalid \
+  --name "Demo Operator" 2>/dev/null || true)
 cat <<MESSAGE
 
-  Liaison is starting on http://$LIAISON_LISTEN/
-    organisations:  http://$LIAISON_LISTEN/api/v1/organisations
-    a state:        http://$LIAISON_LISTEN/api/v1/states/FR
-    health:         http://$LIAISON_LISTEN/healthz
-  Sign-in does not exist yet in this version: the API above is open on loopback only.
+  Liaison is starting on $LIAISON_PUBLIC_URL/
+    set up the demo operator (password and authenticator app):
+      ${invitation:-already set up: sign in at $LIAISON_PUBLIC_URL/sign-in}
+    sign in:        $LIAISON_PUBLIC_URL/sign-in
+    health:         $LIAISON_PUBLIC_URL/healthz
   Database: $LIAISON_DATABASE. Stop with Ctrl-C.
 
 MESSAGE

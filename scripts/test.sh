@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Liaison needs, then builds and runs the whole test suite twice: the dev build
 # (warnings as errors) and the ASan/UBSan build. The PostgreSQL tests start their own
-# throw-away cluster on loopback. Also checks formatting, runs clang-tidy and a short fuzzing
-# round (scripts/fuzz.sh). Exits non-zero on any failure.
+# throw-away cluster on loopback; the dev build also runs the browser tests (tests/e2e, after
+# `npm ci` there) and the sqlmap scan (tests/security). Also checks formatting, runs clang-tidy
+# and a short fuzzing round (scripts/fuzz.sh). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,15 @@ for preset in dev asan; do
     scripts/lint.sh build/dev
   fi
   echo "== tests: $preset"
-  ctest --preset "$preset"
+  if [[ $preset == dev ]]; then
+    # Everything, including the browser tests (label e2e: Playwright + Chromium) and the
+    # sqlmap scan (label security).
+    ctest --preset "$preset"
+  else
+    # The sanitizer build skips the browser tests and the scan: they drive the same binary
+    # through the same code the dev build's run already covered, at many times the cost.
+    ctest --preset "$preset" --label-exclude '^(e2e|security)$'
+  fi
 done
 
 echo "== fuzzing (saved crash inputs, then 10 s per target)"

@@ -1,19 +1,33 @@
 #include "app/application.h"
 
 #include "app/version.h"
+#include "web/api/account_api.h"
+#include "web/api/audit_api.h"
 #include "web/api/reference_api.h"
 #include "web/embedded_assets.h"
 #include "web/operations.h"
+#include "web/pages/pages.h"
 
 namespace liaison::app {
 
 Application::Application(std::unique_ptr<store::Database> database,
-                         std::chrono::milliseconds cache_lifetime)
+                         std::chrono::milliseconds cache_lifetime,
+                         services::SecuritySettings security)
     : database_(std::move(database)),
       reference_(*database_, clock_, cache_lifetime),
+      accounts_(*database_, clock_, random_, security),
+      sessions_(*database_, clock_, random_, security, cache_lifetime),
+      authenticator_(sessions_),
+      pages_(random_),
       assets_(web::asset_files::files()) {
+  accounts_.on_access_changed([this] { sessions_.forget_cached_tokens(); });
+  router_.set_authenticator(&authenticator_);
   web::add_operations_routes(router_, *database_, metrics_, kVersion);
   web::add_reference_api(router_, reference_);
+  web::add_account_api(router_, accounts_, reference_);
+  web::add_audit_api(router_, reference_, *database_);
+  web::add_sign_in_pages(router_, pages_, sessions_, accounts_, reference_);
+  web::add_account_pages(router_, pages_, sessions_, accounts_);
   web::add_asset_routes(router_, assets_);
 }
 
@@ -21,6 +35,15 @@ Result<std::unique_ptr<store::Database>> open_store(const Config& config) {
   store::DatabaseOptions options;
   options.pool_size = config.database_pool_size;
   return store::open_database(config.database, options);
+}
+
+services::SecuritySettings security_settings(const Config& config) {
+  services::SecuritySettings settings;
+  settings.public_url = config.public_url;
+  settings.session_idle = config.session_idle;
+  settings.session_absolute = config.session_absolute;
+  settings.invitation_lifetime = config.invitation_lifetime;
+  return settings;
 }
 
 web::ServerOptions server_options(const Config& config) {

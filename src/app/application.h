@@ -4,9 +4,15 @@
 
 #include "app/config.h"
 #include "base/error.h"
+#include "base/random.h"
+#include "services/account_service.h"
 #include "services/reference_service.h"
+#include "services/security_settings.h"
+#include "services/session_service.h"
 #include "store/database.h"
+#include "web/authentication.h"
 #include "web/metrics.h"
+#include "web/pages/page_renderer.h"
 #include "web/router.h"
 #include "web/server.h"
 #include "web/static_assets.h"
@@ -19,18 +25,26 @@ class Application {
  public:
   //! Takes an open database whose schema is current (see store::check_schema).
   //! Reads that may be served from memory are at most `cache_lifetime` old.
-  Application(std::unique_ptr<store::Database> database, std::chrono::milliseconds cache_lifetime);
+  Application(std::unique_ptr<store::Database> database, std::chrono::milliseconds cache_lifetime,
+              services::SecuritySettings security = {});
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
 
   store::Database& database() { return *database_; }
   const web::Router& router() const { return router_; }
   web::Metrics& metrics() { return metrics_; }
+  services::AccountService& accounts() { return accounts_; }
+  services::SessionService& sessions() { return sessions_; }
 
  private:
   std::unique_ptr<store::Database> database_;
   SystemClock clock_;
+  SystemRandom random_;
   services::ReferenceService reference_;
+  services::AccountService accounts_;
+  services::SessionService sessions_;
+  web::SessionAuthenticator authenticator_;
+  web::PageRenderer pages_;
   web::Metrics metrics_;
   web::StaticAssets assets_;
   web::Router router_;
@@ -38,6 +52,9 @@ class Application {
 
 //! Opens the store a configuration names.
 Result<std::unique_ptr<store::Database>> open_store(const Config& config);
+
+//! Accounts and sessions as a configuration sets them.
+services::SecuritySettings security_settings(const Config& config);
 
 //! The HTTP server options a configuration asks for.
 web::ServerOptions server_options(const Config& config);

@@ -13,6 +13,7 @@
 #include "app/version.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "services/account_service.h"
 #include "services/audit_log.h"
 #include "services/demo_service.h"
 #include "store/migrations.h"
@@ -89,6 +90,48 @@ int run_audit_verify(const Config& config) {
   return ExitCode::exit_ok;
 }
 
+int run_admin_invite(const Config& config, const AdminInvite& invite) {
+  auto database = open_store(config);
+  if (!database) return fail("cannot open the database", database.error());
+  if (auto checked = store::check_schema(**database); !checked) {
+    return fail("cannot use this database", checked.error());
+  }
+  SystemClock clock;
+  SystemRandom random;
+  services::AccountService accounts(**database, clock, random, security_settings(config));
+  auto role = domain::parse_role(invite.role);
+  if (!role) {
+    fmt::print(stderr, "liaison admin: unknown role \"{}\"\n", invite.role);
+    return ExitCode::exit_usage;
+  }
+  services::InvitationRequest request;
+  request.email = invite.email;
+  request.display_name = invite.name;
+  request.grant.role = *role;
+  request.grant.state = invite.state;
+  request.organisation = invite.organisation;
+  auto outcome = accounts.invite(services::Actor::command_line(), std::move(request));
+  if (!outcome) {
+    if (outcome.error().code == ErrorCode::invalid_argument ||
+        outcome.error().code == ErrorCode::conflict) {
+      fmt::print(stderr, "liaison admin: {}\n", outcome.error().message);
+      return ExitCode::exit_usage;
+    }
+    return fail("cannot invite", outcome.error());
+  }
+  if (!outcome->account_id.empty()) {
+    fmt::print("{} already has an account; the role was added to it.\n", invite.email);
+    return ExitCode::exit_ok;
+  }
+  // The shell is trusted with the link: on a fresh instance no mail may be set up yet.
+  fmt::print("{}\n", outcome->link);
+  fmt::print(stderr,
+             "Invitation for {} created; it was also queued as mail. Open the link above to set "
+             "a password and enrol the second factor. It expires at {} UTC.\n",
+             invite.email, outcome->expires_at.substr(0, 16));
+  return ExitCode::exit_ok;
+}
+
 int run_serve(const Config& config, bool migrate_first) {
   auto database = open_store(config);
   if (!database) return fail("cannot open the database", database.error());
@@ -100,7 +143,7 @@ int run_serve(const Config& config, bool migrate_first) {
   }
 
   auto display_url = (*database)->display_url();
-  Application application(std::move(*database), config.cache_lifetime);
+  Application application(std::move(*database), config.cache_lifetime, security_settings(config));
 
   web::AccessLogSink access_log;
   if (config.access_log) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "app/config.h"
 
 namespace liaison::app {
@@ -20,6 +22,17 @@ int run_demo(const Config& config);
 
 //! Walks the audit log's hash chain; exit 1 and the first broken entry when it is not intact.
 int run_audit_verify(const Config& config);
+
+//! `liaison admin create-operator|create-secretariat|invite`: bootstraps accounts from the shell.
+struct AdminInvite {
+  std::string role;
+  std::string email;
+  std::string name;
+  std::string organisation;
+  std::string state;
+};
+//! Invites as an operator would and prints the acceptance link on standard output.
+int run_admin_invite(const Config& config, const AdminInvite& invite);
 
 void configure_logging(const Config& config);
 

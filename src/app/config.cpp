@@ -8,6 +8,7 @@
 #include <thread>
 #include <variant>
 
+#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -56,6 +57,14 @@ constexpr SettingInfo kSettings[] = {
      "value."},
     {"shutdown_timeout_seconds", "10",
      "On SIGTERM, seconds to let in-flight requests finish before the process exits anyway."},
+    {"public_url", "\"http://127.0.0.1:8080\"",
+     "The address users reach this instance at (scheme, host and port, no path); invitation "
+     "links and other links in mail start with it."},
+    {"session_idle_minutes", "30",
+     "Minutes without a request after which a signed-in session ends."},
+    {"session_absolute_hours", "12",
+     "Hours after sign-in at which a session ends however active it is."},
+    {"invitation_hours", "72", "Hours an invitation link stays valid."},
 };
 
 std::string env_name(std::string_view key) {
@@ -248,6 +257,32 @@ Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
     auto value = as_integer(key, raw, 0, 3'600'000);
     if (!value) return value.error();
     config.cache_lifetime = std::chrono::milliseconds(*value);
+    return {};
+  }
+  if (key == "public_url") {
+    auto value = as_string(key, raw);
+    if (!value) return value.error();
+    auto url = boost::urls::parse_absolute_uri(*value);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty() ||
+        (!url->path().empty() && url->path() != "/") || url->has_query()) {
+      return config_error(key, raw, "expected http(s)://host[:port] without a path");
+    }
+    config.public_url = *value;
+    while (config.public_url.ends_with('/'))
+      config.public_url.pop_back();
+    return {};
+  }
+  if (key == "session_idle_minutes") {
+    auto value = as_integer(key, raw, 1, 24 * 60);
+    if (!value) return value.error();
+    config.session_idle = std::chrono::minutes(*value);
+    return {};
+  }
+  if (key == "session_absolute_hours" || key == "invitation_hours") {
+    auto value = as_integer(key, raw, 1, 24 * 30);
+    if (!value) return value.error();
+    (key == "session_absolute_hours" ? config.session_absolute : config.invitation_lifetime) =
+        std::chrono::hours(*value);
     return {};
   }
   if (key == "idle_timeout_seconds" || key == "shutdown_timeout_seconds") {

@@ -30,6 +30,10 @@ struct Config {
   std::string tls_certificate;  //!< PEM file; empty: plain HTTP
   std::string tls_private_key;  //!< PEM file; set together with tls_certificate
   std::vector<std::string> trusted_proxies;
+  std::string public_url;  //!< where users reach the instance; links in mail start with it
+  std::chrono::minutes session_idle{0};
+  std::chrono::hours session_absolute{0};
+  std::chrono::hours invitation_lifetime{0};
 };
 
 //! One documented setting: its TOML key (the environment variable is LIAISON_ + KEY in upper

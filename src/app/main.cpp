@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/version.h"
+#include "domain/policy.h"
 
 namespace {
 
@@ -31,6 +32,30 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand(
       "verify", "Check the audit log's hash chain; name the first broken entry");
+  auto* admin = cli.add_subcommand("admin", "Bootstrap accounts from the shell");
+  admin->require_subcommand(1);
+  liaison::app::AdminInvite invite;
+  auto* create_operator = admin->add_subcommand(
+      "create-operator", "Invite an operator of this instance; prints the invitation link");
+  auto* create_secretariat = admin->add_subcommand(
+      "create-secretariat",
+      "Invite a secretariat user of an organisation; prints the invitation link");
+  auto* invite_any =
+      admin->add_subcommand("invite", "Invite anyone with any role; prints the invitation link");
+  for (auto* command : {create_operator, create_secretariat, invite_any}) {
+    command->add_option("--email", invite.email, "The person's e-mail address")->required();
+    command->add_option("--name", invite.name, "The person's name as others will see it")
+        ->required();
+  }
+  create_secretariat->add_option("--org", invite.organisation, "Organisation code, e.g. OSCE")
+      ->required();
+  invite_any->add_option("--role", invite.role, "operator, secretariat, focal, poc or observer")
+      ->required();
+  invite_any->add_option("--org", invite.organisation, "Organisation code, e.g. OSCE");
+  invite_any->add_option("--state", invite.state, "State code (focal, poc), e.g. FR");
+  auto* policy = cli.add_subcommand("policy", "Show the authorization policy");
+  bool policy_markdown = false;
+  policy->add_flag("--markdown", policy_markdown, "Print the policy table as Markdown")->required();
   auto* version = cli.add_subcommand("version", "Print the version");
   auto* config = cli.add_subcommand("config", "Show configuration");
   bool defaults = false;
@@ -47,6 +72,10 @@ int main(int argc, char** argv) {
 
   if (*version) {
     fmt::print("liaison {}\n", liaison::app::kVersion);
+    return ExitCode::exit_ok;
+  }
+  if (*policy) {
+    fmt::print("{}", liaison::domain::policy_markdown());
     return ExitCode::exit_ok;
   }
   if (*config && (defaults || markdown)) {
@@ -72,5 +101,8 @@ int main(int argc, char** argv) {
   if (*migrate) return liaison::app::run_migrate(*loaded);
   if (*demo) return liaison::app::run_demo(*loaded);
   if (*audit_verify) return liaison::app::run_audit_verify(*loaded);
+  if (*create_operator) invite.role = "operator";
+  if (*create_secretariat) invite.role = "secretariat";
+  if (*admin) return liaison::app::run_admin_invite(*loaded, invite);
   return ExitCode::exit_usage;
 }

@@ -15,6 +15,9 @@ enum class ErrorCode {
   not_found,         //!< the thing asked for does not exist
   conflict,          //!< the request clashes with the current state (duplicate, newer schema)
   unavailable,       //!< a dependency cannot be reached right now (database down)
+  unauthenticated,   //!< nobody is signed in, or the credentials are wrong
+  forbidden,         //!< the principal is known but the policy denies the action
+  throttled,         //!< too many attempts; try again later
   internal,          //!< a bug or an unexpected state; details go to the log, not the user
 };
 
@@ -32,6 +35,11 @@ struct Error {
     return {ErrorCode::unavailable, std::move(message)};
   }
   static Error internal(std::string message) { return {ErrorCode::internal, std::move(message)}; }
+  static Error unauthenticated(std::string message) {
+    return {ErrorCode::unauthenticated, std::move(message)};
+  }
+  static Error forbidden(std::string message) { return {ErrorCode::forbidden, std::move(message)}; }
+  static Error throttled(std::string message) { return {ErrorCode::throttled, std::move(message)}; }
 };
 
 //! Thrown only when `.value()` is called on a failed Result: a programming mistake, since

@@ -12,6 +12,9 @@ struct AuditEvent {
   std::string action;          //!< dotted verb: "organisation.created", "login.failed"
   std::string subject;         //!< what it concerns: "organisation:<id>"
   std::string details;         //!< a JSON object with what changed
+  //! The organisation the event concerns, so that its secretariat sees it; empty for events
+  //! of the instance as a whole.
+  std::string organisation_id;
 };
 
 //! An event as stored: its place in the chain and the hashes that link it to the one before.

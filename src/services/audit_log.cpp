@@ -11,12 +11,14 @@ namespace liaison::services {
 namespace {
 
 constexpr std::string_view kColumns =
-    "sequence, occurred_at, actor, source_address, action, subject, details, previous_hash, hash";
+    "sequence, occurred_at, actor, source_address, action, subject, details, previous_hash, hash, "
+    "organisation_id";
 
 domain::AuditEntry entry_from(const store::Row& row) {
   return {row.integer(0),
           row.text(1),
-          {row.text(2), row.text(3), row.text(4), row.text(5), row.text(6)},
+          {row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+           row.is_null(9) ? std::string() : row.text(9)},
           row.text(7),
           row.text(8)};
 }
@@ -38,6 +40,8 @@ std::string audit_hash(const domain::AuditEntry& entry) {
   add(entry.event.action);
   add(entry.event.subject);
   add(entry.event.details);
+  // Added with migration 0003; left out when empty so that older entries keep their hashes.
+  if (!entry.event.organisation_id.empty()) add(entry.event.organisation_id);
   std::array<std::byte, crypto_hash_sha256_BYTES> digest{};
   crypto_hash_sha256(reinterpret_cast<unsigned char*>(digest.data()),
                      reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size());
@@ -63,11 +67,19 @@ Result<domain::AuditEntry> append_audit(store::Connection& connection, const Clo
   entry.event = event;
   entry.hash = audit_hash(entry);
 
-  store::Value row[] = {entry.sequence,       entry.occurred_at,   event.actor,
-                        event.source_address, event.action,        event.subject,
-                        event.details,        entry.previous_hash, entry.hash};
+  store::Value row[] = {
+      entry.sequence,
+      entry.occurred_at,
+      event.actor,
+      event.source_address,
+      event.action,
+      event.subject,
+      event.details,
+      entry.previous_hash,
+      entry.hash,
+      event.organisation_id.empty() ? store::Value{} : store::Value{event.organisation_id}};
   auto inserted = connection.execute(
-      fmt::format("INSERT INTO audit_log ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      fmt::format("INSERT INTO audit_log ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                   kColumns),
       row);
   if (!inserted) return inserted.error();

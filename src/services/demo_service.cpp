@@ -44,7 +44,8 @@ Result<DemoResult> ensure_demo_organisation(store::Database& database, const Clo
             append_audit(connection, clock,
                          {"system", "", "organisation.created", "organisation:" + organisation.id,
                           fmt::format(R"({{"code":"{}","demo":true,"members":[{}]}})",
-                                      organisation.code, members)});
+                                      organisation.code, members),
+                          organisation.id});
         if (!audited) return audited.error();
         return DemoResult{organisation.id, true};
       });

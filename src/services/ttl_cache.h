@@ -39,6 +39,12 @@ class TtlCache {
     return value;
   }
 
+  //! Forgets everything, so that a revocation shows at once on this instance.
+  void clear() {
+    std::lock_guard lock(mutex_);
+    entries_.clear();
+  }
+
  private:
   struct Entry {
     std::shared_ptr<const Value> value;

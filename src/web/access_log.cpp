@@ -34,8 +34,11 @@ std::string format_access_record(const AccessRecord& record) {
   line["request_id"] = record.request_id;
   line["remote"] = record.remote_address;
   line["method"] = loggable(record.method);
-  // The query string may carry tokens (response links); only the path is logged.
-  line["path"] = loggable(record.target.substr(0, record.target.find('?')));
+  // The query string may carry tokens (response links); only the path is logged. A route whose
+  // path itself is a secret (an invitation link) is logged by its pattern.
+  line["path"] = record.route.find("{secret}") != std::string_view::npos
+                     ? loggable(record.route)
+                     : loggable(record.target.substr(0, record.target.find('?')));
   line["route"] = record.route;
   line["status"] = record.status;
   line["bytes"] = record.response_bytes;

@@ -37,6 +37,12 @@ Problem problem_from(const Error& error) {
     case ErrorCode::unavailable:
       return {http::status::service_unavailable,
               "a service Liaison depends on is unavailable; try again shortly"};
+    case ErrorCode::unauthenticated:
+      return {http::status::unauthorized, error.message};
+    case ErrorCode::forbidden:
+      return {http::status::forbidden, error.message};
+    case ErrorCode::throttled:
+      return {http::status::too_many_requests, error.message};
     case ErrorCode::internal:
       break;
   }

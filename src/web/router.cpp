@@ -4,9 +4,16 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/params_view.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include "base/crypto.h"
+#include "base/text.h"
 
 namespace liaison::web {
 namespace {
@@ -42,6 +49,33 @@ Response base_response(const Request& request, http::status status) {
   return response;
 }
 
+bool is_form_media_type(std::string_view content_type) {
+  auto media = content_type.substr(0, content_type.find(';'));
+  return media.size() == 33 && ascii_lower(media) == "application/x-www-form-urlencoded";
+}
+
+bool is_safe_method(http::verb method) {
+  return method == http::verb::get || method == http::verb::head || method == http::verb::options;
+}
+
+// What the request's CSRF token is: the form field, or the header scripts and integrators use.
+std::string submitted_csrf(const RequestContext& context) {
+  auto header = context.request()["X-CSRF-Token"];
+  if (!header.empty()) return std::string(header);
+  return context.form(kCsrfField);
+}
+
+// A browser that labels the request cross-site is refused outright (Fetch Metadata); older
+// browsers rely on the token and SameSite=Strict.
+bool cross_site(const Request& request) {
+  auto site = request["Sec-Fetch-Site"];
+  return site == "cross-site";
+}
+
+bool wants_html(const Request& request) {
+  return request[http::field::accept].find("text/html") != std::string_view::npos;
+}
+
 }  // namespace
 
 std::string_view RequestContext::parameter(std::string_view name) const {
@@ -49,6 +83,60 @@ std::string_view RequestContext::parameter(std::string_view name) const {
     if (key == name) return value;
   }
   return {};
+}
+
+std::string_view session_cookie_name(bool secure) {
+  return secure ? "__Host-liaison_session" : "liaison_session";
+}
+
+std::vector<std::string> RequestContext::form_values(std::string_view name) const {
+  std::vector<std::string> values;
+  if (!is_form_media_type(request_[http::field::content_type])) return values;
+  auto parsed = boost::urls::parse_query(request_.body());
+  if (!parsed) return values;
+  boost::urls::encoding_opts options;
+  options.space_as_plus = true;
+  boost::urls::params_view params(request_.body(), options);  // valid: parsed above
+  for (auto param : params) {
+    if (param.key == name) values.push_back(param.value);
+  }
+  return values;
+}
+
+std::string RequestContext::form(std::string_view name) const {
+  auto values = form_values(name);
+  return values.empty() ? std::string() : std::move(values.front());
+}
+
+std::string RequestContext::cookie(std::string_view name) const {
+  return cookie_value(request_, name);
+}
+
+std::string cookie_value(const Request& request, std::string_view name) {
+  for (auto field = request.find(http::field::cookie);
+       field != request.end() && field->name() == http::field::cookie; ++field) {
+    std::string_view header = field->value();
+    while (!header.empty()) {
+      auto end = header.find(';');
+      auto pair = trim_blanks(header.substr(0, end));
+      header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+      auto equals = pair.find('=');
+      if (equals != std::string_view::npos && pair.substr(0, equals) == name)
+        return std::string(pair.substr(equals + 1));
+    }
+  }
+  return {};
+}
+
+services::Actor RequestContext::actor() const {
+  services::Actor actor;
+  if (authenticated_) actor.principal = authenticated_->principal;
+  actor.address = std::string(origin_.remote_address);
+  return actor;
+}
+
+bool RequestContext::allowed(domain::Action action, const domain::Resource& resource) const {
+  return authenticated_ && domain::authorize(authenticated_->principal, action, resource);
 }
 
 std::optional<std::string> RequestContext::query(std::string_view name) const {
@@ -75,9 +163,79 @@ Response RequestContext::problem(const Problem& problem) const {
   return problem_response(problem, path(), request_id_, request_.version(), request_.keep_alive());
 }
 
-void Router::add(http::verb method, std::string pattern, Handler handler) {
+void Router::add(http::verb method, std::string pattern, Access access, Handler handler) {
   auto segments = split_pattern(pattern);
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(
+      {method, std::move(pattern), std::move(segments), std::move(access), std::move(handler)});
+}
+
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> infos;
+  for (const auto& route : routes_)
+    infos.push_back({route.method, route.pattern, &route.access});
+  return infos;
+}
+
+std::optional<Response> Router::guard(const Route& route, RequestContext& context,
+                                      std::optional<services::Authenticated>& authenticated) const {
+  const auto& request = context.request();
+  if (authenticator_) {
+    auto found = authenticator_->authenticate(request, context.secure());
+    if (found) {
+      authenticated = std::move(*found);
+      if (authenticated) context.authenticated_ = &*authenticated;
+    } else if (route.access.kind != Access::Kind::anyone) {
+      return context.error(found.error());
+    }
+    // Open routes stay open when credentials cannot be checked: /healthz answers while the
+    // database is down, and a stale token does not hide the sign-in page.
+  }
+
+  if (route.access.kind != Access::Kind::anyone && !authenticated) {
+    if (request.method() == http::verb::get && wants_html(request)) {
+      auto response = base_response(request, http::status::see_other);
+      auto next = boost::urls::encode(request.target(), boost::urls::unreserved_chars);
+      response.set(http::field::location, "/sign-in?next=" + next);
+      response.prepare_payload();
+      return response;
+    }
+    auto response = context.problem(
+        {http::status::unauthorized, "sign in, or send an API token as Authorization: Bearer"});
+    response.set(http::field::www_authenticate, "Bearer realm=\"Liaison\"");
+    return response;
+  }
+  if (!is_safe_method(request.method())) {
+    Problem csrf{http::status::forbidden,
+                 "the form is out of date or was not sent by Liaison's own page; reload the page "
+                 "and try again",
+                 "/problems/csrf"};
+    if (cross_site(request)) return context.problem(csrf);
+    bool by_session = authenticated && !authenticated->session_id.empty();
+    if (by_session) {
+      if (!constant_time_equal(submitted_csrf(context), authenticated->csrf_token))
+        return context.problem(csrf);
+    } else if (!authenticated) {
+      // Forms shown before sign-in carry a token that must equal their double-submit cookie.
+      auto cookie = context.cookie(kFormCookie);
+      if (cookie.empty() || !constant_time_equal(cookie, submitted_csrf(context)))
+        return context.problem(csrf);
+    }
+  }
+
+  if (route.access.kind == Access::Kind::anyone) return std::nullopt;
+  if (route.access.kind == Access::Kind::signed_in) return std::nullopt;
+  auto resource = domain::Resource::instance();
+  if (route.access.resource_of) {
+    auto resolved = route.access.resource_of(context);
+    if (!resolved) return context.error(resolved.error());
+    resource = std::move(*resolved);
+  }
+  if (!domain::authorize(authenticated->principal, route.access.action, resource)) {
+    return context.problem(
+        {http::status::forbidden,
+         fmt::format("your roles do not allow {} here", domain::action_name(route.access.action))});
+  }
+  return std::nullopt;
 }
 
 bool Router::match(const Route& route, const std::vector<std::string>& segments,
@@ -175,6 +333,10 @@ Dispatched Router::dispatch(const Request& request, const RequestOrigin& origin)
                     found->pattern);
     }
   }
+
+  std::optional<services::Authenticated> authenticated;
+  if (auto stopped = guard(*found, context, authenticated))
+    return finish(std::move(*stopped), found->pattern);
 
   Response response;
   try {

@@ -63,12 +63,10 @@ Response StaticAssets::serve(const RequestContext& context, std::string_view nam
 namespace liaison::web {
 
 void add_asset_routes(Router& router, const StaticAssets& assets) {
-  router.add(http::verb::get, "/", [&assets](const RequestContext& context) {
-    return assets.serve(context, "index.html");
-  });
-  router.add(http::verb::get, "/assets/{name}", [&assets](const RequestContext& context) {
-    return assets.serve(context, context.parameter("name"));
-  });
+  router.add(http::verb::get, "/assets/{name}", Access::anyone(),
+             [&assets](const RequestContext& context) {
+               return assets.serve(context, context.parameter("name"));
+             });
 }
 
 }  // namespace liaison::web

@@ -25,8 +25,12 @@ void set_socket_timeout(net::ip::tcp::socket& socket, std::chrono::milliseconds 
 
 }  // namespace
 
-HttpClient::HttpClient(std::string host, std::uint16_t port)
-    : host_(std::move(host)), port_(port), socket_(io_) {
+HttpClient::HttpClient(std::string host, std::uint16_t port,
+                       std::vector<std::pair<std::string, std::string>> default_headers)
+    : host_(std::move(host)),
+      port_(port),
+      socket_(io_),
+      default_headers_(std::move(default_headers)) {
   connect();
 }
 
@@ -52,6 +56,9 @@ Response HttpClient::get(const std::string& target, const http::fields& headers)
 
 Response HttpClient::request(http::request<http::string_body> request) {
   request.set(http::field::host, host_);
+  for (const auto& [name, value] : default_headers_) {
+    if (request.find(name) == request.end()) request.set(name, value);
+  }
   request.prepare_payload();
   http::write(socket_, request);
   boost::beast::flat_buffer buffer;

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,7 +20,9 @@ using Response = http::response<http::string_body>;
 //! tests. Every operation has a deadline so a hung server fails the test instead of hanging it.
 class HttpClient {
  public:
-  HttpClient(std::string host, std::uint16_t port);
+  //! `default_headers` go with every request unless the request sets them itself.
+  HttpClient(std::string host, std::uint16_t port,
+             std::vector<std::pair<std::string, std::string>> default_headers = {});
   ~HttpClient();
 
   Response get(const std::string& target, const http::fields& headers = {});
@@ -37,6 +41,7 @@ class HttpClient {
   boost::asio::io_context io_;
   boost::asio::ip::tcp::socket socket_;
   std::string buffer_;
+  std::vector<std::pair<std::string, std::string>> default_headers_;
 };
 
 //! Parses a response body as JSON; fails the current test when it is not.

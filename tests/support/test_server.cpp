@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "services/demo_service.h"
+#include "support/test_accounts.h"
 
 namespace liaison::testing {
 
@@ -17,6 +18,7 @@ TestServer::TestServer(Engine engine, web::ServerOptions options) : database_(en
   }
   application_ =
       std::make_unique<app::Application>(std::move(database), std::chrono::milliseconds(0));
+  token_ = create_operator_token(*application_);
   options.host = "127.0.0.1";
   options.port = 0;
   server_ = std::make_unique<web::Server>(io_, options, application_->router(),

@@ -21,7 +21,13 @@ class TestServer {
   ~TestServer();
 
   std::uint16_t port() const { return port_; }
-  HttpClient client() const { return HttpClient("127.0.0.1", port_); }
+  //! A client that sends an operator's API token (read_directory, read_metrics).
+  HttpClient client() const {
+    return HttpClient("127.0.0.1", port_, {{"Authorization", "Bearer " + token_}});
+  }
+  HttpClient anonymous_client() const { return HttpClient("127.0.0.1", port_); }
+  //! The header value that authenticates as the operator (for raw requests).
+  std::string authorization() const { return "Bearer " + token_; }
   app::Application& application() { return *application_; }
   TestDatabase& database() { return database_; }
   //! Starts a graceful shutdown; returns once the server has drained and its threads ended.
@@ -35,6 +41,7 @@ class TestServer {
   std::unique_ptr<web::Server> server_;
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
+  std::string token_;
   bool stopped_ = false;
   mutable std::mutex mutex_;
   std::vector<std::string> access_lines_;

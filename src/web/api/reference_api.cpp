@@ -43,19 +43,22 @@ Response with_language(Response response, domain::Language language) {
 }  // namespace
 
 void add_reference_api(Router& router, services::ReferenceService& reference) {
-  router.add(http::verb::get, "/api/v1/organisations", [&reference](const RequestContext& context) {
-    auto organisations = reference.organisations();
-    if (!organisations) return context.error(organisations.error());
-    json::array items;
-    for (const auto& summary : **organisations) {
-      auto item = organisation_json(summary.organisation);
-      item["member_count"] = summary.member_count;
-      items.push_back(std::move(item));
-    }
-    return context.json(json::object{{"organisations", std::move(items)}});
-  });
+  router.add(http::verb::get, "/api/v1/organisations",
+             Access::allow(domain::Action::read_reference),
+             [&reference](const RequestContext& context) {
+               auto organisations = reference.organisations();
+               if (!organisations) return context.error(organisations.error());
+               json::array items;
+               for (const auto& summary : **organisations) {
+                 auto item = organisation_json(summary.organisation);
+                 item["member_count"] = summary.member_count;
+                 items.push_back(std::move(item));
+               }
+               return context.json(json::object{{"organisations", std::move(items)}});
+             });
 
   router.add(http::verb::get, "/api/v1/organisations/{id}/members",
+             Access::allow(domain::Action::read_reference),
              [&reference](const RequestContext& context) {
                auto language = response_language(context);
                auto found = reference.members(context.parameter("id"));
@@ -69,23 +72,25 @@ void add_reference_api(Router& router, services::ReferenceService& reference) {
                return with_language(context.json(body), language);
              });
 
-  router.add(http::verb::get, "/api/v1/states/{code}", [&reference](const RequestContext& context) {
-    auto language = response_language(context);
-    auto profile = reference.state(context.parameter("code"));
-    if (!profile) return context.error(profile.error());
-    auto body = state_json((*profile)->state, language);
-    json::object names;
-    for (auto each : domain::kLanguages) {
-      names[domain::language_code(each)] = (*profile)->state.name(each);
-    }
-    body["names"] = std::move(names);
-    json::array organisations;
-    for (const auto& organisation : (*profile)->organisations) {
-      organisations.push_back(organisation_json(organisation));
-    }
-    body["organisations"] = std::move(organisations);
-    return with_language(context.json(body), language);
-  });
+  router.add(http::verb::get, "/api/v1/states/{code}",
+             Access::allow(domain::Action::read_reference),
+             [&reference](const RequestContext& context) {
+               auto language = response_language(context);
+               auto profile = reference.state(context.parameter("code"));
+               if (!profile) return context.error(profile.error());
+               auto body = state_json((*profile)->state, language);
+               json::object names;
+               for (auto each : domain::kLanguages) {
+                 names[domain::language_code(each)] = (*profile)->state.name(each);
+               }
+               body["names"] = std::move(names);
+               json::array organisations;
+               for (const auto& organisation : (*profile)->organisations) {
+                 organisations.push_back(organisation_json(organisation));
+               }
+               body["organisations"] = std::move(organisations);
+               return with_language(context.json(body), language);
+             });
 }
 
 }  // namespace liaison::web

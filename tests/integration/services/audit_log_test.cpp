@@ -14,7 +14,7 @@ namespace liaison::testing {
 namespace {
 
 domain::AuditEvent event(std::string action) {
-  return {"tester", "192.0.2.1", std::move(action), "organisation:x", R"({"field":"value"})"};
+  return {"tester", "192.0.2.1", std::move(action), "organisation:x", R"({"field":"value"})", ""};
 }
 
 class AuditLog : public StoreTest {
@@ -141,7 +141,7 @@ TEST_P(AuditLog, VerifyNamesAnEntryWhoseHashWasRecomputed) {
   const auto& row = forged->front();
   domain::AuditEntry entry{row.integer(0),
                            row.text(1),
-                           {"intruder", row.text(3), row.text(4), row.text(5), row.text(6)},
+                           {"intruder", row.text(3), row.text(4), row.text(5), row.text(6), ""},
                            row.text(7),
                            ""};
   auto hash = services::audit_hash(entry);

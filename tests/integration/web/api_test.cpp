@@ -162,9 +162,9 @@ TEST_F(ApiTest, InvalidJsonBodiesAreRejected) {
 }
 
 TEST_F(ApiTest, ServesTheIndexAndAssetsWithEtags) {
-  auto index = client_.get("/");
-  EXPECT_EQ(index.result_int(), 200);
-  EXPECT_EQ(index[http::field::content_type], "text/html; charset=utf-8");
+  auto home = server_.anonymous_client().get("/");
+  EXPECT_EQ(home.result_int(), 303) << "the home page is for signed-in people";
+  EXPECT_EQ(home[http::field::location], "/sign-in");
   auto css = client_.get("/assets/liaison.css");
   ASSERT_EQ(css.result_int(), 200);
   EXPECT_EQ(css[http::field::content_type], "text/css; charset=utf-8");

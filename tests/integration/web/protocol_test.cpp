@@ -91,7 +91,8 @@ TEST(GracefulShutdown, FinishesARequestAlreadyUnderWay) {
   auto client = server.client();
   // Half a request is on the wire when the shutdown begins…
   client.send(
-      "GET /api/v1/states/FR HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+      "GET /api/v1/states/FR HTTP/1.1\r\nHost: x\r\nAuthorization: " + server.authorization() +
+      "\r\nContent-Type: text/plain\r\n"
       "Content-Length: 4\r\n\r\nab");
   // Give the server the moment it needs to read those bytes; nothing else here waits on time.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));

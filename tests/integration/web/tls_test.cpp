@@ -37,7 +37,8 @@ web::ServerOptions tls_options(const Certificate& certificate) {
   return options;
 }
 
-Response https_get(std::uint16_t port, const Certificate& certificate, const std::string& target) {
+Response https_get(std::uint16_t port, const Certificate& certificate, const std::string& target,
+                   const std::string& authorization = {}) {
   net::io_context io;
   ssl::context context(ssl::context::tls_client);
   context.load_verify_file(certificate.certificate.string());
@@ -47,6 +48,7 @@ Response https_get(std::uint16_t port, const Certificate& certificate, const std
   stream.handshake(ssl::stream_base::client);
   http::request<http::string_body> request{http::verb::get, target, 11};
   request.set(http::field::host, "127.0.0.1");
+  if (!authorization.empty()) request.set(http::field::authorization, authorization);
   http::write(stream, request);
   boost::beast::flat_buffer buffer;
   Response response;
@@ -57,7 +59,8 @@ Response https_get(std::uint16_t port, const Certificate& certificate, const std
 TEST(Tls, ServesHttpsWithHsts) {
   Certificate certificate;
   TestServer server(Engine::sqlite, tls_options(certificate));
-  auto response = https_get(server.port(), certificate, "/api/v1/states/FR");
+  auto response =
+      https_get(server.port(), certificate, "/api/v1/states/FR", server.authorization());
   EXPECT_EQ(response.result_int(), 200);
   EXPECT_EQ(response[http::field::strict_transport_security],
             "max-age=31536000; includeSubDomains");

@@ -65,6 +65,10 @@ std::string as_toml(const Config& config, std::string_view key) {
   if (key == "idle_timeout_seconds") return std::to_string(config.idle_timeout.count());
   if (key == "shutdown_timeout_seconds") return std::to_string(config.shutdown_timeout.count());
   if (key == "cache_milliseconds") return std::to_string(config.cache_lifetime.count());
+  if (key == "public_url") return "\"" + config.public_url + "\"";
+  if (key == "session_idle_minutes") return std::to_string(config.session_idle.count());
+  if (key == "session_absolute_hours") return std::to_string(config.session_absolute.count());
+  if (key == "invitation_hours") return std::to_string(config.invitation_lifetime.count());
   if (key == "tls_certificate") return quoted(config.tls_certificate);
   if (key == "tls_private_key") return quoted(config.tls_private_key);
   if (key == "trusted_proxies") {
@@ -146,7 +150,8 @@ TEST_F(ConfigTest, TheSettingsTableListsEveryKnownSettingOnce) {
                       "database", "listen", "threads", "database_pool_size", "log_level",
                       "access_log", "max_header_bytes", "max_body_bytes", "idle_timeout_seconds",
                       "cache_milliseconds", "tls_certificate", "tls_private_key", "trusted_proxies",
-                      "shutdown_timeout_seconds"}));
+                      "shutdown_timeout_seconds", "public_url", "session_idle_minutes",
+                      "session_absolute_hours", "invitation_hours"}));
   for (const auto& setting : settings()) {
     EXPECT_FALSE(setting.description.empty()) << setting.key;
     EXPECT_FALSE(setting.default_value.empty()) << setting.key;

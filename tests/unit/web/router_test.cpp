@@ -27,6 +27,9 @@ Request make_request(http::verb method, std::string target, unsigned version = 1
 Request json_request(http::verb method, std::string target, std::string body,
                      std::string_view content_type = "application/json") {
   auto request = make_request(method, std::move(target));
+  // An anonymous change must carry the double-submit CSRF pair (see the CSRF tests below).
+  request.set(http::field::cookie, "liaison_form=token-1");
+  request.set("X-CSRF-Token", "token-1");
   request.set(http::field::content_type, content_type);
   request.body() = std::move(body);
   request.prepare_payload();
@@ -116,49 +119,55 @@ void expect_standard_headers(const Response& response) {
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
-    router.add(http::verb::get, "/healthz", [this](const RequestContext& context) {
-      ++calls;
-      return context.json(boost::json::object{{"status", "ok"}});
-    });
-    router.add(http::verb::get, "/", [](const RequestContext& context) {
+    router.add(http::verb::get, "/healthz", Access::anyone(),
+               [this](const RequestContext& context) {
+                 ++calls;
+                 return context.json(boost::json::object{{"status", "ok"}});
+               });
+    router.add(http::verb::get, "/", Access::anyone(), [](const RequestContext& context) {
       return context.text("<!doctype html>", "text/html; charset=utf-8");
     });
-    router.add(http::verb::get, "/api/v1/organisations/{id}/members",
+    router.add(http::verb::get, "/api/v1/organisations/{id}/members", Access::anyone(),
                [](const RequestContext& context) {
                  return context.json(boost::json::object{{"id", context.parameter("id")}});
                });
-    router.add(http::verb::get, "/api/v1/states/{code}", [](const RequestContext& context) {
-      return context.json(boost::json::object{{"code", context.parameter("code")},
-                                              {"missing", context.parameter("nope")}});
-    });
-    router.add(http::verb::get, "/api/v1/pairs/{first}/{second}",
+    router.add(http::verb::get, "/api/v1/states/{code}", Access::anyone(),
+               [](const RequestContext& context) {
+                 return context.json(boost::json::object{{"code", context.parameter("code")},
+                                                         {"missing", context.parameter("nope")}});
+               });
+    router.add(http::verb::get, "/api/v1/pairs/{first}/{second}", Access::anyone(),
                [](const RequestContext& context) {
                  return context.json(boost::json::object{{"first", context.parameter("first")},
                                                          {"second", context.parameter("second")}});
                });
-    router.add(http::verb::get, "/api/v1/search", [](const RequestContext& context) {
-      boost::json::object body;
-      auto q = context.query("q");
-      body["q"] = q ? boost::json::value(*q) : boost::json::value(nullptr);
-      body["path"] = context.path();
-      return context.json(body);
-    });
-    router.add(http::verb::post, "/api/v1/echo", [this](const RequestContext& context) {
-      ++calls;
-      return context.json(boost::json::object{{"received", context.json_body()}},
-                          http::status::created);
-    });
-    router.add(http::verb::delete_, "/api/v1/echo", [](const RequestContext& context) {
-      return context.text("", "text/plain", http::status::no_content);
-    });
-    router.add(http::verb::get, "/boom", [](const RequestContext&) -> Response {
+    router.add(http::verb::get, "/api/v1/search", Access::anyone(),
+               [](const RequestContext& context) {
+                 boost::json::object body;
+                 auto q = context.query("q");
+                 body["q"] = q ? boost::json::value(*q) : boost::json::value(nullptr);
+                 body["path"] = context.path();
+                 return context.json(body);
+               });
+    router.add(http::verb::post, "/api/v1/echo", Access::anyone(),
+               [this](const RequestContext& context) {
+                 ++calls;
+                 return context.json(boost::json::object{{"received", context.json_body()}},
+                                     http::status::created);
+               });
+    router.add(http::verb::delete_, "/api/v1/echo", Access::anyone(),
+               [](const RequestContext& context) {
+                 return context.text("", "text/plain", http::status::no_content);
+               });
+    router.add(http::verb::get, "/boom", Access::anyone(), [](const RequestContext&) -> Response {
       throw std::runtime_error("secret database password hunter2 in connection string");
     });
-    router.add(http::verb::get, "/boom-int", [](const RequestContext&) -> Response { throw 42; });
-    router.add(http::verb::get, "/missing", [](const RequestContext& context) {
+    router.add(http::verb::get, "/boom-int", Access::anyone(),
+               [](const RequestContext&) -> Response { throw 42; });
+    router.add(http::verb::get, "/missing", Access::anyone(), [](const RequestContext& context) {
       return context.error(Error::not_found("no organisation with id 42"));
     });
-    router.add(http::verb::get, "/cached", [](const RequestContext& context) {
+    router.add(http::verb::get, "/cached", Access::anyone(), [](const RequestContext& context) {
       auto response = context.text("body", "text/plain");
       response.set(http::field::cache_control, "max-age=60");
       response.set("Content-Security-Policy", "default-src 'none'");
@@ -324,9 +333,9 @@ TEST_F(RouterTest, AllowListsEveryMethodOfThePathAndNoOther) {
 TEST_F(RouterTest, AllowListsEachMethodOnce) {
   Router overlapping;
   auto ok = [](const RequestContext& context) { return context.text("", "text/plain"); };
-  overlapping.add(http::verb::get, "/items/{id}", ok);
-  overlapping.add(http::verb::get, "/items/special", ok);
-  overlapping.add(http::verb::patch, "/items/{id}", ok);
+  overlapping.add(http::verb::get, "/items/{id}", Access::anyone(), ok);
+  overlapping.add(http::verb::get, "/items/special", Access::anyone(), ok);
+  overlapping.add(http::verb::patch, "/items/{id}", Access::anyone(), ok);
   auto result = overlapping.dispatch(make_request(http::verb::put, "/items/special"), kRequestId);
   ASSERT_EQ(result.response.result(), http::status::method_not_allowed);
   auto items = split_list(header(result.response, "Allow"));

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <kainjow/mustache.hpp>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "base/random.h"
+#include "web/router.h"
+
+namespace liaison::web {
+
+namespace mustache = kainjow::mustache;
+
+//! What a page says besides its template: its title, a notice or an error, its status.
+struct PageOptions {
+  PageOptions(std::string title_ = {}, std::string notice_ = {}, std::string error_ = {},
+              http::status status_ = http::status::ok)
+      : title(std::move(title_)),
+        notice(std::move(notice_)),
+        error(std::move(error_)),
+        status(status_) {}
+
+  std::string title;
+  std::string notice;
+  std::string error;
+  http::status status = http::status::ok;
+};
+
+//! Renders the server-side pages: a template from templates/ inside the layout, HTML-escaped
+//! (Mustache escapes every {{value}}), with the CSRF token every form needs. No inline script or
+//! style, so the Content-Security-Policy stays strict.
+class PageRenderer {
+ public:
+  explicit PageRenderer(RandomSource& random);
+
+  //! For signed-in pages: forms carry the session's CSRF token.
+  Response render(const RequestContext& context, std::string_view name, mustache::data data,
+                  const PageOptions& options) const;
+  //! For pages shown before sign-in: forms carry a token that a double-submit cookie repeats.
+  Response render_anonymous(const RequestContext& context, std::string_view name,
+                            mustache::data data, const PageOptions& options) const;
+  //! 303 See Other to a path of this site.
+  static Response redirect(const RequestContext& context, std::string_view location);
+
+ private:
+  std::string page(const RequestContext& context, std::string_view name, mustache::data data,
+                   const PageOptions& options, const std::string& csrf) const;
+
+  RandomSource& random_;
+  std::map<std::string, std::string, std::less<>> templates_;
+};
+
+//! A local path to return to after sign-in: absolute, on this site, not "//host" (no open
+//! redirect); "/" otherwise.
+std::string safe_next(std::string_view next);
+
+}  // namespace liaison::web

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "services/account_service.h"
+#include "services/reference_service.h"
+#include "services/session_service.h"
+#include "web/pages/page_renderer.h"
+#include "web/router.h"
+
+namespace liaison::web {
+
+//! Sign-in, sign-out, the home page and invitation acceptance with second-factor enrolment.
+void add_sign_in_pages(Router& router, const PageRenderer& pages,
+                       services::SessionService& sessions, services::AccountService& accounts,
+                       services::ReferenceService& reference);
+
+//! One's own account: password, sessions ("sign out everywhere"), API tokens, recovery codes.
+void add_account_pages(Router& router, const PageRenderer& pages,
+                       services::SessionService& sessions, services::AccountService& accounts);
+
+//! "focal point for FR in OSCE": a role as people read it.
+std::string describe_grant(const domain::RoleGrant& grant, services::ReferenceService& reference);
+
+}  // namespace liaison::web

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+
+#include "app/application.h"
+#include "services/account_service.h"
+
+namespace liaison::testing {
+
+//! An account made the way people get one: invited, then accepted with a password and a TOTP
+//! code computed from the enrolment secret.
+struct TestAccount {
+  std::string id;
+  std::string email;
+  std::string password;
+  std::string totp_secret;
+  domain::Principal principal;
+};
+
+//! Invites with the command line's rights and accepts at once; throws on failure.
+TestAccount create_account(app::Application& application, services::InvitationRequest request,
+                           std::string password = "correct horse battery staple");
+
+//! An operator's API token with the read_directory and read_metrics scopes.
+std::string create_operator_token(app::Application& application);
+
+}  // namespace liaison::testing
