@@ -17,7 +17,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libssl-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev libspdlog-dev
-  libgtest-dev libgmock-dev libsodium-dev liboath-dev libqrencode-dev
+  libgtest-dev libgmock-dev libsodium-dev liboath-dev libqrencode-dev libkainjow-mustache-dev
   # reference data (state names in the six UN languages)
   iso-codes
   # test and benchmark peers

@@ -273,13 +273,13 @@ Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
     return {};
   }
   if (key == "session_idle_minutes") {
-    auto value = as_integer(key, raw, 1, 24 * 60);
+    auto value = as_integer(key, raw, 1, std::int64_t{24} * 60);
     if (!value) return value.error();
     config.session_idle = std::chrono::minutes(*value);
     return {};
   }
   if (key == "session_absolute_hours" || key == "invitation_hours") {
-    auto value = as_integer(key, raw, 1, 24 * 30);
+    auto value = as_integer(key, raw, 1, std::int64_t{24} * 30);
     if (!value) return value.error();
     (key == "session_absolute_hours" ? config.session_absolute : config.invitation_lifetime) =
         std::chrono::hours(*value);

@@ -10,7 +10,7 @@ namespace liaison::domain {
 //! What a person may do, always within a reach: the instance, one organisation, or one state's
 //! part of one organisation (DESIGN.md, "Security model").
 enum class Role {
-  operator_,    //!< runs the instance
+  operator_,    //!< runs the instance NOLINT(readability-identifier-naming): a keyword
   secretariat,  //!< runs one organisation's network
   focal,        //!< manages one state's nominations and users in one organisation
   poc,          //!< a point of contact of one state in one organisation

@@ -25,9 +25,11 @@ namespace {
 constexpr std::size_t kRecoveryCodes = 10;
 constexpr std::string_view kRecoveryAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
 
-const Error kInvalidInvitation = Error::not_found(
-    "This invitation link is not valid: it was used already, withdrawn, or it expired. Ask the "
-    "person who invited you for a new one.");
+Error invalid_invitation() {
+  return Error::not_found(
+      "This invitation link is not valid: it was used already, withdrawn, or it expired. Ask the "
+      "person who invited you for a new one.");
+}
 
 json::object grant_json(const domain::RoleGrant& grant) {
   json::object object{{"role", domain::role_name(grant.role)}};
@@ -215,10 +217,10 @@ Result<InvitationView> AccountService::open_invitation(std::string_view secret) 
         store::AccountStore accounts(connection);
         auto found = accounts.find_invitation(sha256_hex(secret));
         if (!found) return found.error();
-        if (!*found) return kInvalidInvitation;
+        if (!*found) return invalid_invitation();
         const auto& invitation = **found;
         if (invitation.accepted_at || invitation.revoked_at || invitation.expires_at <= now)
-          return kInvalidInvitation;
+          return invalid_invitation();
         std::string organisation_code;
         if (!invitation.grant.organisation_id.empty()) {
           store::ReferenceStore reference(connection);
@@ -263,7 +265,7 @@ Result<AcceptedInvitation> AccountService::accept_invitation(std::string_view se
         store::AccountStore accounts(connection);
         auto found = accounts.find_invitation(secret_hash);
         if (!found) return found.error();
-        if (!*found) return kInvalidInvitation;
+        if (!*found) return invalid_invitation();
         const auto& invitation = **found;
         auto existing = accounts.find_by_email(invitation.email);
         if (!existing) return existing.error();
@@ -280,7 +282,7 @@ Result<AcceptedInvitation> AccountService::accept_invitation(std::string_view se
         auto accepted = accounts.accept_invitation(invitation.id, account.id, now);
         if (!accepted) return accepted.error();
         // Someone else used the link between our read and this write: single use wins.
-        if (!*accepted || invitation.expires_at <= now) return kInvalidInvitation;
+        if (!*accepted || invitation.expires_at <= now) return invalid_invitation();
         auto granted = accounts.add_grant(account.id, invitation.grant, invitation.invited_by, now);
         if (!granted) return granted.error();
         LIAISON_TRY(accounts.add_recovery_codes(account.id, code_hashes));

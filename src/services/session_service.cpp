@@ -20,8 +20,9 @@ namespace liaison::services {
 namespace json = boost::json;
 namespace {
 
-const Error kWrongCredentials =
-    Error::unauthenticated("The e-mail address, password or code is wrong.");
+Error wrong_credentials() {
+  return Error::unauthenticated("The e-mail address, password or code is wrong.");
+}
 
 constexpr std::string_view kTokenPrefix = "lia_";
 // A session's idle timer is written back at most this often, so that a page view is a read.
@@ -147,11 +148,11 @@ Result<NewSession> SessionService::sign_in(const SignInAttempt& attempt) {
           if (totp_step) {
             auto advanced = accounts.advance_totp_step(found->account.id, *totp_step);
             if (!advanced) return advanced.error();
-            if (!*advanced) return kWrongCredentials;  // the same code, used a moment ago
+            if (!*advanced) return wrong_credentials();  // the same code, used a moment ago
           } else {
             auto used = accounts.use_recovery_code(found->account.id, recovery_hash, now_text);
             if (!used) return used.error();
-            if (!*used) return kWrongCredentials;
+            if (!*used) return wrong_credentials();
             result.used_recovery_code = true;
             auto left = accounts.unused_recovery_codes(found->account.id);
             if (!left) return left.error();
@@ -218,7 +219,7 @@ Result<NewSession> SessionService::sign_in(const SignInAttempt& attempt) {
         return {};
       });
   if (!recorded) return recorded.error();
-  return kWrongCredentials;
+  return wrong_credentials();
 }
 
 Result<std::optional<Authenticated>> SessionService::load_principal(store::Connection& connection,
