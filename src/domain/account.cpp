@@ -58,6 +58,23 @@ Reach role_reach(Role role) {
   return Reach::state;
 }
 
+std::string describe_grant(const RoleGrant& grant, std::string_view organisation_code) {
+  std::string organisation(organisation_code);
+  switch (grant.role) {
+    case Role::operator_:
+      return "operator of this instance";
+    case Role::secretariat:
+      return "secretariat of " + organisation;
+    case Role::observer:
+      return "observer in " + organisation;
+    case Role::focal:
+      return "focal point for " + grant.state + " in " + organisation;
+    case Role::poc:
+      return "point of contact for " + grant.state + " in " + organisation;
+  }
+  return {};
+}
+
 bool well_formed(const RoleGrant& grant) {
   switch (role_reach(grant.role)) {
     case Reach::instance:

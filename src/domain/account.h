@@ -37,6 +37,9 @@ struct RoleGrant {
   friend bool operator==(const RoleGrant&, const RoleGrant&) = default;
 };
 
+//! A role as people read it: "focal point for FR in OSCE", "operator of this instance".
+std::string describe_grant(const RoleGrant& grant, std::string_view organisation_code);
+
 //! A grant is well formed when it names exactly the scope its role's reach needs.
 bool well_formed(const RoleGrant& grant);
 

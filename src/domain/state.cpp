@@ -39,4 +39,9 @@ Result<StateCode> parse_state_code(std::string_view text) {
   return StateCode{Alpha3{std::move(code)}};
 }
 
+bool matches(const StateCode& code, const State& state) {
+  if (const auto* alpha2 = std::get_if<Alpha2>(&code)) return state.alpha2 == alpha2->code;
+  return state.alpha3 == std::get<Alpha3>(code).code;
+}
+
 }  // namespace liaison::domain

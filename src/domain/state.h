@@ -36,6 +36,9 @@ struct Alpha3 {
 };
 using StateCode = std::variant<Alpha2, Alpha3>;
 
+//! Whether `code` names `state` (by alpha-2 or alpha-3, as parsed).
+bool matches(const StateCode& code, const State& state);
+
 //! Accepts an ISO 3166-1 alpha-2 or alpha-3 code in any case; rejects anything else.
 Result<StateCode> parse_state_code(std::string_view text);
 

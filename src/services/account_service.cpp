@@ -38,20 +38,6 @@ json::object grant_json(const domain::RoleGrant& grant) {
   return object;
 }
 
-std::string grant_text(const domain::RoleGrant& grant, std::string_view organisation_code) {
-  switch (domain::role_reach(grant.role)) {
-    case domain::Reach::instance:
-      return "operator of this Liaison instance";
-    case domain::Reach::organisation:
-      return fmt::format("{} of {}", domain::role_name(grant.role), organisation_code);
-    case domain::Reach::state:
-      return fmt::format("{} for {} in {}",
-                         grant.role == domain::Role::focal ? "focal point" : "point of contact",
-                         grant.state, organisation_code);
-  }
-  return {};
-}
-
 // Resolves the organisation and state of a grant and checks that they exist and belong together.
 Result<std::string> resolve_grant(store::Connection& connection, InvitationRequest& request) {
   auto& grant = request.grant;
@@ -78,9 +64,7 @@ Result<std::string> resolve_grant(store::Connection& connection, InvitationReque
   auto members = reference.members(grant.organisation_id);
   if (!members) return members.error();
   auto found = std::find_if(members->begin(), members->end(), [&](const domain::State& state) {
-    if (const auto* alpha2 = std::get_if<domain::Alpha2>(&*code))
-      return state.alpha2 == alpha2->code;
-    return state.alpha3 == std::get<domain::Alpha3>(*code).code;
+    return domain::matches(*code, state);
   });
   if (found == members->end()) {
     return Error::invalid_argument(fmt::format("state: not a member of {}", (*organisation)->code));
@@ -150,7 +134,7 @@ Result<InvitationOutcome> AccountService::invite(const Actor& actor, InvitationR
         store::AccountStore accounts(connection);
         auto existing = accounts.find_by_email(request.email);
         if (!existing) return existing.error();
-        auto role_text = grant_text(grant, *organisation_code);
+        auto role_text = domain::describe_grant(grant, *organisation_code);
 
         if (*existing) {
           const auto& account = (*existing)->account;

@@ -8,22 +8,14 @@
 #include "base/random.h"
 
 namespace liaison::services {
-namespace {
 
-constexpr std::string_view kColumns =
-    "sequence, occurred_at, actor, source_address, action, subject, details, previous_hash, hash, "
-    "organisation_id";
-
-domain::AuditEntry entry_from(const store::Row& row) {
+domain::AuditEntry audit_entry_from(const store::Row& row) {
   return {row.integer(0),
           row.text(1),
-          {row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
-           row.is_null(9) ? std::string() : row.text(9)},
+          {row.text(2), row.text(3), row.text(4), row.text(5), row.text(6), row.text(9)},
           row.text(7),
           row.text(8)};
 }
-
-}  // namespace
 
 std::string audit_hash(const domain::AuditEntry& entry) {
   std::string canonical;
@@ -67,20 +59,14 @@ Result<domain::AuditEntry> append_audit(store::Connection& connection, const Clo
   entry.event = event;
   entry.hash = audit_hash(entry);
 
-  store::Value row[] = {
-      entry.sequence,
-      entry.occurred_at,
-      event.actor,
-      event.source_address,
-      event.action,
-      event.subject,
-      event.details,
-      entry.previous_hash,
-      entry.hash,
-      event.organisation_id.empty() ? store::Value{} : store::Value{event.organisation_id}};
+  store::Value row[] = {entry.sequence, entry.occurred_at,
+                        event.actor,    event.source_address,
+                        event.action,   event.subject,
+                        event.details,  entry.previous_hash,
+                        entry.hash,     store::text_or_null(event.organisation_id)};
   auto inserted = connection.execute(
       fmt::format("INSERT INTO audit_log ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                  kColumns),
+                  kAuditColumns),
       row);
   if (!inserted) return inserted.error();
   return entry;
@@ -98,11 +84,11 @@ Result<AuditVerification> verify_audit_log(store::Database& database) {
           store::Value parameters[] = {after, kPage};
           auto rows = connection.query(
               fmt::format("SELECT {} FROM audit_log WHERE sequence > $1 ORDER BY sequence LIMIT $2",
-                          kColumns),
+                          kAuditColumns),
               parameters);
           if (!rows) return rows.error();
           for (const auto& row : *rows) {
-            auto entry = entry_from(row);
+            auto entry = audit_entry_from(row);
             auto expected_sequence = verification.entries + 1;
             auto fail = [&](std::string problem) {
               verification.broken_at = expected_sequence;

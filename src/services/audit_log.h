@@ -14,6 +14,12 @@ namespace liaison::services {
 inline constexpr std::string_view kAuditGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+//! The columns of audit_log in the order audit_entry_from reads them.
+inline constexpr std::string_view kAuditColumns =
+    "sequence, occurred_at, actor, source_address, action, subject, details, previous_hash, hash, "
+    "organisation_id";
+domain::AuditEntry audit_entry_from(const store::Row& row);
+
 //! SHA-256 over the previous hash and every field of the entry, each length-prefixed so that
 //! moving text from one field to the next changes the hash.
 std::string audit_hash(const domain::AuditEntry& entry);

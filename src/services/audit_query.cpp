@@ -11,30 +11,17 @@
 #include <fmt/format.h>
 
 #include "base/text.h"
+#include "services/audit_log.h"
 
 namespace liaison::services {
 namespace json = boost::json;
 
 namespace {
 
-// The columns in the order entry_from reads them (as services/audit_log.cpp writes them).
-constexpr std::string_view kColumns =
-    "sequence, occurred_at, actor, source_address, action, subject, details, previous_hash, hash, "
-    "organisation_id";
-
 // Entries per statement: an export reads the log page by page, so memory stays flat.
 constexpr std::int64_t kPage = 1000;
 // The largest page query_audit returns.
 constexpr std::int64_t kMaxLimit = 1000;
-
-domain::AuditEntry entry_from(const store::Row& row) {
-  return {row.integer(0),
-          row.text(1),
-          {row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
-           row.is_null(9) ? std::string() : row.text(9)},
-          row.text(7),
-          row.text(8)};
-}
 
 // An RFC 3339 date-time (section 5.6: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)) in the
 // form the store keeps times (format_utc: UTC, microseconds), so that it compares as text with
@@ -192,13 +179,13 @@ Result<std::vector<domain::AuditEntry>> read_page(store::Connection& connection,
   parameters.emplace_back(limit);
   auto rows = connection.query(fmt::format("SELECT {} FROM audit_log WHERE {} ORDER BY sequence "
                                            "LIMIT ${}",
-                                           kColumns, selection.where, parameters.size()),
+                                           kAuditColumns, selection.where, parameters.size()),
                                parameters);
   if (!rows) return rows.error();
   std::vector<domain::AuditEntry> entries;
   entries.reserve(rows->size());
   for (const auto& row : *rows)
-    entries.push_back(entry_from(row));
+    entries.push_back(audit_entry_from(row));
   return entries;
 }
 

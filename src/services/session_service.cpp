@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "base/crypto.h"
 #include "base/text.h"
@@ -34,8 +35,11 @@ struct ThrottleState {
   std::optional<store::ThrottleRecord> record;
 };
 
-bool blocked(const ThrottleState& state, const std::string& now) {
-  return state.record && state.record->blocked_until && *state.record->blocked_until > now;
+// Until when the key is blocked; empty when it is not.
+std::string blocked_until(const ThrottleState& state, const std::string& now) {
+  if (state.record && state.record->blocked_until && *state.record->blocked_until > now)
+    return *state.record->blocked_until;
+  return {};
 }
 
 // Counts one more failure; returns the new record.
@@ -110,12 +114,9 @@ Result<NewSession> SessionService::sign_in(const SignInAttempt& attempt) {
   std::string subject = found ? "account:" + found->account.id : account_throttle.key;
 
   Actor visitor{{found ? found->account.id : "anonymous", {}, {}}, attempt.address};
-  if (blocked(account_throttle, now_text) || blocked(address_throttle, now_text)) {
-    auto until =
-        std::max(blocked(account_throttle, now_text) ? *account_throttle.record->blocked_until
-                                                     : std::string(),
-                 blocked(address_throttle, now_text) ? *address_throttle.record->blocked_until
-                                                     : std::string());
+  if (auto until = std::max(blocked_until(account_throttle, now_text),
+                            blocked_until(address_throttle, now_text));
+      !until.empty()) {
     auto audited = database_.transact(store::Access::write, [&](store::Connection& connection) {
       return append_audit(connection, clock_,
                           visitor.event("sign_in.throttled", subject,
@@ -400,14 +401,18 @@ Result<std::optional<Authenticated>> SessionService::token(std::string_view secr
           auto authenticated = load_principal(connection, (*record)->account_id);
           if (!authenticated || !*authenticated) return authenticated;
           (*authenticated)->principal.scopes = parse_scopes((*record)->scopes);
-          touch_id = (*record)->id;
+          // "Last used" is for the token list: a minute's precision keeps lookups reads.
+          if ((*record)->last_used_at.value_or("") < format_utc(clock_.now() - kTouchInterval))
+            touch_id = (*record)->id;
           return authenticated;
         });
     if (found && !touch_id.empty()) {
-      // Best effort: "last used" is for the token list, not for security.
-      (void)database_.transact(store::Access::write, [&](store::Connection& connection) {
+      // Not worth refusing a valid token over: "last used" is for the token list only.
+      auto touched = database_.transact(store::Access::write, [&](store::Connection& connection) {
         return store::SessionStore(connection).touch_token(touch_id, now);
       });
+      if (!touched)
+        spdlog::warn("cannot record the use of token {}: {}", touch_id, touched.error().message);
     }
     return found;
   });

@@ -13,24 +13,11 @@ constexpr std::string_view kInvitationColumns =
     "i.id, i.email, i.display_name, i.role, i.organisation_id, i.state, i.totp_secret, "
     "i.invited_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at";
 
-Value nullable(const std::string& text) {
-  return text.empty() ? Value{} : Value{text};
-}
-
-std::string text_or_empty(const Row& row, std::size_t column) {
-  return row.is_null(column) ? std::string() : row.text(column);
-}
-
-std::optional<std::string> optional_text(const Row& row, std::size_t column) {
-  if (row.is_null(column)) return std::nullopt;
-  return row.text(column);
-}
-
 domain::RoleGrant grant_from(const Row& row, std::size_t first) {
   domain::RoleGrant grant;
   grant.role = domain::parse_role(row.text(first)).value_or(domain::Role::observer);
-  grant.organisation_id = text_or_empty(row, first + 1);
-  grant.state = text_or_empty(row, first + 2);
+  grant.organisation_id = row.text(first + 1);
+  grant.state = row.text(first + 2);
   return grant;
 }
 
@@ -58,8 +45,8 @@ InvitationRecord invitation_from(const Row& row) {
   invitation.invited_by = row.text(7);
   invitation.created_at = row.text(8);
   invitation.expires_at = row.text(9);
-  invitation.accepted_at = optional_text(row, 10);
-  invitation.revoked_at = optional_text(row, 11);
+  invitation.accepted_at = row.optional_text(10);
+  invitation.revoked_at = row.optional_text(11);
   return invitation;
 }
 
@@ -198,8 +185,8 @@ Result<bool> AccountStore::add_grant(const std::string& account_id, const domain
     if (each == grant) return false;
   Value parameters[] = {account_id,
                         std::string(domain::role_name(grant.role)),
-                        nullable(grant.organisation_id),
-                        nullable(grant.state),
+                        text_or_null(grant.organisation_id),
+                        text_or_null(grant.state),
                         granted_by,
                         now};
   auto inserted = connection_.execute(
@@ -255,8 +242,8 @@ Result<void> AccountStore::insert_invitation(const InvitationRecord& invitation,
                         invitation.email,
                         invitation.display_name,
                         std::string(domain::role_name(invitation.grant.role)),
-                        nullable(invitation.grant.organisation_id),
-                        nullable(invitation.grant.state),
+                        text_or_null(invitation.grant.organisation_id),
+                        text_or_null(invitation.grant.state),
                         invitation.totp_secret,
                         invitation.invited_by,
                         invitation.created_at,

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,13 +27,24 @@ enum class Access { read, write };
 //! A value bound to a statement or read from a result: NULL, an integer, a real or text.
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 
+//! Empty text is stored as NULL (optional references, optional codes).
+inline Value text_or_null(const std::string& text) {
+  return text.empty() ? Value{} : Value{text};
+}
+
 //! One result row. Accessors convert between text and integer as the engines report them.
 class Row {
  public:
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
   std::size_t size() const { return values_.size(); }
   bool is_null(std::size_t column) const;
+  //! The column as text; empty for NULL.
   std::string text(std::size_t column) const;
+  //! The column as text; nullopt for NULL.
+  std::optional<std::string> optional_text(std::size_t column) const {
+    if (is_null(column)) return std::nullopt;
+    return text(column);
+  }
   std::int64_t integer(std::size_t column) const;
   bool boolean(std::size_t column) const { return integer(column) != 0; }
 

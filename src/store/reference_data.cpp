@@ -42,11 +42,7 @@ Result<void> run(Connection& connection, std::string_view sql, std::span<const V
 Result<void> upsert_state(Connection& connection, const std::string& alpha2,
                           const std::string& alpha3, const std::string& numeric,
                           std::string_view kind, const std::map<std::string, std::string>& names) {
-  auto optional_text = [](const std::string& text) -> Value {
-    if (text.empty()) return std::monostate{};
-    return text;
-  };
-  Value state[] = {alpha2, optional_text(alpha3), optional_text(numeric), std::string(kind)};
+  Value state[] = {alpha2, text_or_null(alpha3), text_or_null(numeric), std::string(kind)};
   LIAISON_TRY(run(connection,
                   "INSERT INTO states (alpha2, alpha3, numeric_code, kind) VALUES ($1, $2, $3, $4) "
                   "ON CONFLICT (alpha2) DO UPDATE SET alpha3 = excluded.alpha3, "

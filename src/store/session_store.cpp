@@ -15,14 +15,9 @@ SessionRecord session_from(const Row& row) {
           row.text(4), row.text(5), row.text(6)};
 }
 
-std::optional<std::string> optional_text(const Row& row, std::size_t column) {
-  if (row.is_null(column)) return std::nullopt;
-  return row.text(column);
-}
-
 ApiTokenRecord token_from(const Row& row) {
-  return {row.text(0), row.text(1), row.text(2),           row.text(3),
-          row.text(4), row.text(5), optional_text(row, 6), optional_text(row, 7)};
+  return {row.text(0), row.text(1), row.text(2),          row.text(3),
+          row.text(4), row.text(5), row.optional_text(6), row.optional_text(7)};
 }
 
 Result<void> done(const Result<std::int64_t>& changed) {
@@ -160,7 +155,7 @@ Result<std::optional<ThrottleRecord>> SessionStore::throttle(const std::string& 
   if (rows->empty()) return std::optional<ThrottleRecord>{};
   const auto& row = rows->front();
   return std::optional<ThrottleRecord>{
-      ThrottleRecord{row.integer(0), row.text(1), optional_text(row, 2), row.boolean(3)}};
+      ThrottleRecord{row.integer(0), row.text(1), row.optional_text(2), row.boolean(3)}};
 }
 
 Result<void> SessionStore::save_throttle(const std::string& key, const ThrottleRecord& record) {

@@ -235,6 +235,7 @@ std::optional<Response> Router::guard(const Route& route, RequestContext& contex
         {http::status::forbidden,
          fmt::format("your roles do not allow {} here", domain::action_name(route.access.action))});
   }
+  context.resource_ = std::move(resource);
   return std::nullopt;
 }
 

@@ -55,6 +55,9 @@ class RequestContext {
   //! The signed-in principal and the client address, as services take them. Anonymous requests
   //! get a principal without account, which the policy denies everything.
   services::Actor actor() const;
+  //! The resource the route's Access resolved and the policy allowed (the instance when the
+  //! route names none), so that handlers do not resolve it a second time.
+  const domain::Resource& resource() const { return resource_; }
   //! Asks the policy; handlers use it for decisions that depend on what they load.
   bool allowed(domain::Action action, const domain::Resource& resource) const;
 
@@ -73,6 +76,7 @@ class RequestContext {
   std::vector<std::pair<std::string, std::string>> parameters_;
   boost::json::value json_body_;
   const services::Authenticated* authenticated_ = nullptr;
+  domain::Resource resource_;
 };
 
 using Handler = std::function<Response(const RequestContext&)>;

@@ -52,9 +52,7 @@ void add_account_api(Router& router, services::AccountService& accounts,
   router.add(http::verb::get, "/api/v1/accounts",
              Access::allow(domain::Action::read_accounts, scoped),
              [&](const RequestContext& context) {
-               auto resource = resource_from_query(context, reference);
-               if (!resource) return context.error(resource.error());
-               auto list = accounts.accounts(context.actor(), account_scope(*resource));
+               auto list = accounts.accounts(context.actor(), account_scope(context.resource()));
                if (!list) return context.error(list.error());
                json::array items;
                for (const auto& account : *list)
@@ -62,25 +60,23 @@ void add_account_api(Router& router, services::AccountService& accounts,
                return context.json(json::object{{"accounts", std::move(items)}});
              });
 
-  router.add(http::verb::get, "/api/v1/invitations",
-             Access::allow(domain::Action::read_accounts, scoped),
-             [&](const RequestContext& context) {
-               auto resource = resource_from_query(context, reference);
-               if (!resource) return context.error(resource.error());
-               auto list = accounts.open_invitations(context.actor(), account_scope(*resource));
-               if (!list) return context.error(list.error());
-               json::array items;
-               for (const auto& invitation : *list) {
-                 items.push_back(json::object{{"id", invitation.id},
-                                              {"email", invitation.email},
-                                              {"display_name", invitation.display_name},
-                                              {"role", grant_json(invitation.grant)},
-                                              {"invited_by", invitation.invited_by},
-                                              {"created_at", invitation.created_at},
-                                              {"expires_at", invitation.expires_at}});
-               }
-               return context.json(json::object{{"invitations", std::move(items)}});
-             });
+  router.add(
+      http::verb::get, "/api/v1/invitations", Access::allow(domain::Action::read_accounts, scoped),
+      [&](const RequestContext& context) {
+        auto list = accounts.open_invitations(context.actor(), account_scope(context.resource()));
+        if (!list) return context.error(list.error());
+        json::array items;
+        for (const auto& invitation : *list) {
+          items.push_back(json::object{{"id", invitation.id},
+                                       {"email", invitation.email},
+                                       {"display_name", invitation.display_name},
+                                       {"role", grant_json(invitation.grant)},
+                                       {"invited_by", invitation.invited_by},
+                                       {"created_at", invitation.created_at},
+                                       {"expires_at", invitation.expires_at}});
+        }
+        return context.json(json::object{{"invitations", std::move(items)}});
+      });
 
   router.add(
       http::verb::post, "/api/v1/invitations",

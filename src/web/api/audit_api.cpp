@@ -10,28 +10,12 @@
 #include <fmt/format.h>
 
 #include "services/audit_query.h"
+#include "web/api/resource_scope.h"
 
 namespace liaison::web {
 namespace json = boost::json;
 
 namespace {
-
-// The organisation `?organisation=` names (a code such as "OSCE" or an identifier), resolved
-// to its identifier; nullopt when the parameter is absent or empty. An unknown one is the caller's
-// mistake.
-Result<std::optional<std::string>> requested_organisation(services::ReferenceService& reference,
-                                                          const RequestContext& context) {
-  auto requested = context.query("organisation").value_or("");
-  if (requested.empty()) return std::optional<std::string>();
-  auto found = reference.members(requested);
-  if (!found) {
-    if (found.error().code == ErrorCode::not_found) {
-      return Error::invalid_argument("organisation: no organisation has this code or identifier");
-    }
-    return found.error();
-  }
-  return std::optional<std::string>((*found)->organisation.id);
-}
 
 // A whole number from the query string; `fallback` when the parameter is absent.
 Result<std::int64_t> integer_parameter(const RequestContext& context, std::string_view name,
@@ -55,12 +39,10 @@ std::string time_parameter(const RequestContext& context, std::string_view name)
   return text;
 }
 
-Result<services::AuditFilter> filter_of(services::ReferenceService& reference,
-                                        const RequestContext& context) {
+// The filter the query asks for, within the organisation the router resolved and authorised.
+Result<services::AuditFilter> filter_of(const RequestContext& context) {
   services::AuditFilter filter;
-  auto organisation = requested_organisation(reference, context);
-  if (!organisation) return organisation.error();
-  if (*organisation) filter.organisation_id = std::move(**organisation);
+  filter.organisation_id = context.resource().organisation_id;
   filter.action_prefix = context.query("action").value_or("");
   filter.actor = context.query("actor").value_or("");
   filter.subject = context.query("subject").value_or("");
@@ -95,20 +77,19 @@ void add_audit_api(Router& router, services::ReferenceService& reference,
                    store::Database& database) {
   // Without ?organisation= the request is about the whole instance, which only operators reach.
   auto resource_of = [&reference](const RequestContext& context) -> Result<domain::Resource> {
-    auto organisation = requested_organisation(reference, context);
-    if (!organisation) return organisation.error();
-    if (!*organisation) return domain::Resource::instance();
-    return domain::Resource::organisation(std::move(**organisation));
+    if (context.query("state"))
+      return Error::invalid_argument("state: the audit log is kept per organisation");
+    return resource_from_query(context, reference);
   };
 
   router.add(
       http::verb::get, "/api/v1/audit", Access::allow(domain::Action::read_audit, resource_of),
-      [&reference, &database](const RequestContext& context) {
+      [&database](const RequestContext& context) {
         auto format = context.query("format").value_or("json");
         if (format != "json" && format != "csv" && format != "jsonl") {
           return context.problem({http::status::bad_request, "format: must be json, csv or jsonl"});
         }
-        auto filter = filter_of(reference, context);
+        auto filter = filter_of(context);
         if (!filter) return context.error(filter.error());
 
         if (format == "csv") {

@@ -26,9 +26,7 @@ Result<domain::Resource> resource_from_query(const RequestContext& context,
   if (!code) return Error::invalid_argument("state: " + code.error().message);
   const auto& list = (*members)->members;
   auto found = std::find_if(list.begin(), list.end(), [&](const domain::State& each) {
-    if (const auto* alpha2 = std::get_if<domain::Alpha2>(&*code))
-      return each.alpha2 == alpha2->code;
-    return each.alpha3 == std::get<domain::Alpha3>(*code).code;
+    return domain::matches(*code, each);
   });
   if (found == list.end())
     return Error::invalid_argument(

@@ -6,11 +6,6 @@
 namespace liaison::web {
 namespace {
 
-std::string field_message(const Error& error) {
-  auto colon = error.message.find(": ");
-  return colon == std::string::npos ? error.message : error.message.substr(colon + 2);
-}
-
 std::string minutes(std::string_view utc) {
   return std::string(utc.substr(0, 16));
 }

@@ -72,6 +72,11 @@ Response PageRenderer::redirect(const RequestContext& context, std::string_view 
   return response;
 }
 
+std::string field_message(const Error& error) {
+  auto colon = error.message.find(": ");
+  return colon == std::string::npos ? error.message : error.message.substr(colon + 2);
+}
+
 std::string safe_next(std::string_view next) {
   if (next.empty() || next.front() != '/' || next.starts_with("//") || next.starts_with("/\\"))
     return "/";

@@ -51,6 +51,9 @@ class PageRenderer {
   std::map<std::string, std::string, std::less<>> templates_;
 };
 
+//! An error's message without its "field: " prefix, for showing beside a form.
+std::string field_message(const Error& error);
+
 //! A local path to return to after sign-in: absolute, on this site, not "//host" (no open
 //! redirect); "/" otherwise.
 std::string safe_next(std::string_view next);

@@ -16,22 +16,6 @@ std::string grouped(std::string_view secret) {
   return out;
 }
 
-std::string role_phrase(const domain::RoleGrant& grant, std::string_view organisation_code) {
-  switch (grant.role) {
-    case domain::Role::operator_:
-      return "operator of this instance";
-    case domain::Role::secretariat:
-      return fmt::format("secretariat of {}", organisation_code);
-    case domain::Role::observer:
-      return fmt::format("observer in {}", organisation_code);
-    case domain::Role::focal:
-      return fmt::format("focal point for {} in {}", grant.state, organisation_code);
-    case domain::Role::poc:
-      return fmt::format("point of contact for {} in {}", grant.state, organisation_code);
-  }
-  return {};
-}
-
 Response invitation_page(const RequestContext& context, const PageRenderer& pages,
                          const services::InvitationView& view, std::string error,
                          http::status status) {
@@ -40,7 +24,7 @@ Response invitation_page(const RequestContext& context, const PageRenderer& page
   mustache::data data;
   data.set("display_name", view.display_name);
   data.set("email", view.email);
-  data.set("role", role_phrase(view.grant, view.organisation_code));
+  data.set("role", domain::describe_grant(view.grant, view.organisation_code));
   data.set("expires_at", view.expires_at.substr(0, 16));
   data.set("action", std::string(context.path()));
   data.set("qr_svg", *qr);
@@ -70,7 +54,7 @@ std::string describe_grant(const domain::RoleGrant& grant, services::ReferenceSe
         if (summary.organisation.id == grant.organisation_id) code = summary.organisation.code;
     }
   }
-  return role_phrase(grant, code);
+  return domain::describe_grant(grant, code);
 }
 
 void add_sign_in_pages(Router& router, const PageRenderer& pages,
@@ -170,10 +154,8 @@ void add_sign_in_pages(Router& router, const PageRenderer& pages,
                    return context.error(error);
                  auto view = accounts.open_invitation(secret);
                  if (!view) return context.error(view.error());
-                 auto colon = error.message.find(": ");
-                 auto message =
-                     colon == std::string::npos ? error.message : error.message.substr(colon + 2);
-                 return invitation_page(context, pages, *view, message, http::status::bad_request);
+                 return invitation_page(context, pages, *view, field_message(error),
+                                        http::status::bad_request);
                }
                mustache::data data;
                data.set("codes_shown", true);
