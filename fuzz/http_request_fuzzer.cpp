@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -32,6 +33,7 @@
 #include "base/error.h"
 #include "domain/language.h"
 #include "domain/state.h"
+#include "services/session_service.h"
 #include "web/embedded_assets.h"
 #include "web/router.h"
 #include "web/static_assets.h"
@@ -64,41 +66,80 @@ json::object echo(const RequestContext& context) {
   return body;
 }
 
+// Credentials without a database: "Authorization: Bearer lia_fuzz" is an observer's token of the
+// demo organisation, the cookie "liaison_session=fuzz" an operator's session whose CSRF token is
+// "fuzz-csrf". Everything else is anonymous, so inputs reach the guard's 401, CSRF and 403 paths.
+class FuzzAuthenticator final : public liaison::web::Authenticator {
+ public:
+  liaison::Result<std::optional<liaison::services::Authenticated>> authenticate(
+      const Request& request, bool secure) const override {
+    using liaison::domain::Role;
+    liaison::services::Authenticated who;
+    if (request[http::field::authorization] == "Bearer lia_fuzz") {
+      who.principal = {"fuzz-observer",
+                       {{Role::observer, "demo", ""}},
+                       std::vector{liaison::domain::TokenScope::read_directory}};
+      return std::optional(who);
+    }
+    if (!request[http::field::authorization].empty())
+      return liaison::Error::unauthenticated("the API token is unknown");
+    if (liaison::web::cookie_value(request, liaison::web::session_cookie_name(secure)) == "fuzz") {
+      who.principal = {"fuzz-operator", {{Role::operator_, "", ""}}, std::nullopt};
+      who.session_id = "fuzz-session";
+      who.csrf_token = "fuzz-csrf";
+      return std::optional(who);
+    }
+    return std::optional<liaison::services::Authenticated>();
+  }
+};
+
 // The routes of the real application, with handlers that echo instead of asking the database.
 // Error paths mirror the real services: unknown ids and bad codes come back as problems that
 // quote the client's text, as ReferenceService does.
 const liaison::web::Router& router() {
+  using liaison::domain::Action;
+  using liaison::web::Access;
   static const liaison::web::StaticAssets assets(liaison::web::asset_files::files());
+  static const FuzzAuthenticator authenticator;
   static const liaison::web::Router instance = [] {
     liaison::web::Router r;
-    r.add(http::verb::get, "/api/v1/organisations",
+    r.set_authenticator(&authenticator);
+    r.add(http::verb::get, "/api/v1/organisations", Access::allow(Action::read_reference),
           [](const RequestContext& context) { return context.json(echo(context)); });
-    r.add(http::verb::post, "/api/v1/organisations", [](const RequestContext& context) {
-      auto body = echo(context);
-      body["received"] = context.json_body();
-      return context.json(body, http::status::created);
-    });
-    r.add(http::verb::get, "/api/v1/organisations/{id}/members", [](const RequestContext& context) {
-      auto id = context.parameter("id");
-      if (id == "boom") throw std::runtime_error("handler failure");
-      if (id != "demo") {
-        return context.error(liaison::Error::not_found(fmt::format("no organisation \"{}\"", id)));
-      }
-      auto body = echo(context);
-      body["id"] = id;
-      return context.json(body);
-    });
-    r.add(http::verb::get, "/api/v1/states/{code}", [](const RequestContext& context) {
-      auto code = context.parameter("code");
-      auto parsed = liaison::domain::parse_state_code(code);
-      if (!parsed) return context.error(parsed.error());
-      auto body = echo(context);
-      body["code"] = code;
-      return context.json(body);
-    });
-    r.add(http::verb::get, "/",
-          [](const RequestContext& context) { return assets.serve(context, "index.html"); });
-    r.add(http::verb::get, "/assets/{name}", [](const RequestContext& context) {
+    r.add(http::verb::post, "/api/v1/organisations", Access::anyone(),
+          [](const RequestContext& context) {
+            auto body = echo(context);
+            body["received"] = context.json_body();
+            return context.json(body, http::status::created);
+          });
+    auto organisation_of =
+        [](const RequestContext& context) -> liaison::Result<liaison::domain::Resource> {
+      return liaison::domain::Resource::organisation(std::string(context.parameter("id")));
+    };
+    r.add(http::verb::get, "/api/v1/organisations/{id}/members",
+          Access::allow(Action::read_accounts, organisation_of), [](const RequestContext& context) {
+            auto id = context.parameter("id");
+            if (id == "boom") throw std::runtime_error("handler failure");
+            if (id != "demo") {
+              return context.error(
+                  liaison::Error::not_found(fmt::format("no organisation \"{}\"", id)));
+            }
+            auto body = echo(context);
+            body["id"] = id;
+            return context.json(body);
+          });
+    r.add(http::verb::get, "/api/v1/states/{code}",
+          Access::checked_by_service(Action::read_reference), [](const RequestContext& context) {
+            auto code = context.parameter("code");
+            auto parsed = liaison::domain::parse_state_code(code);
+            if (!parsed) return context.error(parsed.error());
+            auto body = echo(context);
+            body["code"] = code;
+            return context.json(body);
+          });
+    r.add(http::verb::get, "/", Access::anyone(),
+          [](const RequestContext& context) { return context.text("home", "text/plain"); });
+    r.add(http::verb::get, "/assets/{name}", Access::anyone(), [](const RequestContext& context) {
       return assets.serve(context, context.parameter("name"));
     });
     return r;
