@@ -2,7 +2,10 @@
 # HTTP benchmark: Liaison's GET /api/v1/organisations against nginx serving
 # the very same bytes as a static file. Loopback only; see bench/README.md.
 #
-# Usage: bench/http-organisations.sh [path/to/liaison]
+# Usage: bench/http-organisations.sh [path/to/liaison [path/to/liaison_bench_directory_load]]
+#   The API answers only authenticated requests: the second program (default: the one in the
+#   same build tree, bench/liaison_bench_directory_load) creates a reader account, and
+#   `liaison admin issue-token` gives it a read_directory token that wrk sends as a Bearer token.
 #   BENCH_DURATION     measured run per endpoint, wrk syntax (default 10s)
 #   BENCH_WARMUP       discarded warm-up run per endpoint (default 2s)
 #   BENCH_CONNECTIONS  open connections (default 64)
@@ -17,6 +20,7 @@ set -euo pipefail
 repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 liaison=${1:-$repo_root/build/release/src/app/liaison}
+loader=${2:-}
 duration=${BENCH_DURATION:-10s}
 warmup=${BENCH_WARMUP:-2s}
 connections=${BENCH_CONNECTIONS:-64}
@@ -43,6 +47,16 @@ fi
   die "no executable liaison binary at '$liaison'; build it with
   cmake --preset release && cmake --build --preset release
 or pass its path as the first argument"
+# build/X/src/app/liaison -> build/X/bench/liaison_bench_directory_load
+[[ -n $loader ]] || loader=$(dirname -- "$(dirname -- "$(dirname -- "$liaison")")")/bench/liaison_bench_directory_load
+if [[ $loader != /* ]]; then
+  loader=$PWD/$loader
+fi
+[[ -x $loader && ! -d $loader ]] ||
+  die "no executable liaison_bench_directory_load at '$loader' (it creates the account the
+token belongs to); build it in the same tree with
+  cmake --build --preset release --target liaison_bench_directory_load
+or pass its path as the second argument"
 
 missing=()
 for tool in wrk curl setsid; do
@@ -192,13 +206,29 @@ if ! env "${liaison_env[@]}" "$liaison" migrate >"$tmp/migrate.log" 2>&1; then
   die "liaison migrate failed"
 fi
 
+# The API needs authentication: an observer of the UN (made as people get accounts, invited and
+# then accepted) and a read_directory token of it, sent by curl and wrk (to nginx too, so that
+# both get the same requests).
+reader=bench-reader@example.org
+if ! env "${liaison_env[@]}" "$loader" --entries 0 --reader "$reader" >"$tmp/reader.log" 2>&1; then
+  sed 's/^/  | /' "$tmp/reader.log" >&2
+  die "could not create the reader account"
+fi
+token=$(env "${liaison_env[@]}" "$liaison" admin issue-token --email "$reader" \
+  --scope read_directory --days 1 --name "bench/http-organisations.sh" 2>"$tmp/token.log") || {
+  sed 's/^/  | /' "$tmp/token.log" >&2
+  die "liaison admin issue-token failed"
+}
+[[ $token == lia_* ]] || die "liaison admin issue-token printed no token"
+auth_header="Authorization: Bearer $token"
+
 start_bg "$tmp/liaison.log" env "${liaison_env[@]}" "$liaison" serve
 liaison_pid=$last_pid
 wait_ready liaison "$liaison_base/readyz" "$liaison_pid" 20 "$tmp/liaison.log"
-echo "   serving on $liaison_base (pid $liaison_pid, access log off)"
+echo "   serving on $liaison_base (pid $liaison_pid, access log off; a read_directory token)"
 
 body=$tmp/www/organisations.json
-curl -fsS --max-time 10 -D "$tmp/liaison.headers" -o "$body" "$liaison_url" ||
+curl -fsS --max-time 10 -H "$auth_header" -D "$tmp/liaison.headers" -o "$body" "$liaison_url" ||
   die "GET $liaison_url failed"
 
 header() { # header FILE NAME -> value of the last such header, CR stripped
@@ -275,7 +305,7 @@ start_bg "$tmp/nginx/stdout.log" "${nginx_cmd[@]}"
 nginx_pid=$last_pid
 wait_ready nginx "$nginx_url" "$nginx_pid" 10 "$tmp/nginx/error.log"
 
-curl -fsS --max-time 10 -D "$tmp/nginx.headers" -o "$tmp/nginx.body" "$nginx_url" ||
+curl -fsS --max-time 10 -H "$auth_header" -D "$tmp/nginx.headers" -o "$tmp/nginx.body" "$nginx_url" ||
   die "GET $nginx_url failed"
 cmp -s "$body" "$tmp/nginx.body" || die "nginx does not serve the same bytes as Liaison"
 nginx_type=$(header "$tmp/nginx.headers" Content-Type)
@@ -287,7 +317,7 @@ echo "   serving on $nginx_url (pid $nginx_pid): $body_bytes bytes, Content-Type
 # interrupts `wait` at once and the trap can stop it.
 run_wrk() {
   local out=$1 dur=$2 url=$3 status=0
-  start_bg "$out" wrk "-t$threads" "-c$connections" "-d$dur" --latency "$url"
+  start_bg "$out" wrk "-t$threads" "-c$connections" "-d$dur" --latency -H "$auth_header" "$url"
   wait "$last_pid" || status=$?
   started=("${started[@]:0:${#started[@]}-1}")
   if ((status != 0)); then

@@ -3,6 +3,8 @@
 #include "app/version.h"
 #include "web/api/account_api.h"
 #include "web/api/audit_api.h"
+#include "web/api/directory_api.h"
+#include "web/api/openapi_api.h"
 #include "web/api/reference_api.h"
 #include "web/embedded_assets.h"
 #include "web/operations.h"
@@ -17,17 +19,21 @@ Application::Application(std::unique_ptr<store::Database> database,
       reference_(*database_, clock_, cache_lifetime),
       accounts_(*database_, clock_, random_, security),
       sessions_(*database_, clock_, random_, security, cache_lifetime),
+      directory_(*database_, clock_, random_, reference_),
       authenticator_(sessions_),
       pages_(random_),
       assets_(web::asset_files::files()) {
   accounts_.on_access_changed([this] { sessions_.forget_cached_tokens(); });
   router_.set_authenticator(&authenticator_);
   web::add_operations_routes(router_, *database_, metrics_, kVersion);
+  web::add_openapi_api(router_);
   web::add_reference_api(router_, reference_);
   web::add_account_api(router_, accounts_, reference_);
   web::add_audit_api(router_, reference_, *database_);
+  web::add_directory_api(router_, directory_, reference_);
   web::add_sign_in_pages(router_, pages_, sessions_, accounts_, reference_);
   web::add_account_pages(router_, pages_, sessions_, accounts_);
+  web::add_directory_pages(router_, pages_, directory_, reference_);
   web::add_asset_routes(router_, assets_);
 }
 

@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/random.h"
 #include "services/account_service.h"
+#include "services/directory_service.h"
 #include "services/reference_service.h"
 #include "services/security_settings.h"
 #include "services/session_service.h"
@@ -35,6 +36,7 @@ class Application {
   web::Metrics& metrics() { return metrics_; }
   services::AccountService& accounts() { return accounts_; }
   services::SessionService& sessions() { return sessions_; }
+  services::DirectoryService& directory() { return directory_; }
 
  private:
   std::unique_ptr<store::Database> database_;
@@ -43,6 +45,7 @@ class Application {
   services::ReferenceService reference_;
   services::AccountService accounts_;
   services::SessionService sessions_;
+  services::DirectoryService directory_;
   web::SessionAuthenticator authenticator_;
   web::PageRenderer pages_;
   web::Metrics metrics_;

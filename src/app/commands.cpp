@@ -13,9 +13,12 @@
 #include "app/version.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "jobs/periodic_job.h"
 #include "services/account_service.h"
 #include "services/audit_log.h"
 #include "services/demo_service.h"
+#include "services/session_service.h"
+#include "store/account_store.h"
 #include "store/migrations.h"
 #include "web/server.h"
 
@@ -67,6 +70,10 @@ int run_demo(const Config& config) {
   if (!demo) return fail("cannot create the demo organisation", demo.error());
   spdlog::info("demo organisation {} ({})", services::kDemoOrganisationCode,
                demo->created ? "created" : "already present");
+  Application application(std::move(*database), config.cache_lifetime, security_settings(config));
+  auto entries = services::ensure_demo_directory(application.directory(), demo->organisation_id);
+  if (!entries) return fail("cannot fill the demo directory", entries.error());
+  if (*entries > 0) spdlog::info("demo directory: {} entries created", *entries);
   return ExitCode::exit_ok;
 }
 
@@ -132,6 +139,59 @@ int run_admin_invite(const Config& config, const AdminInvite& invite) {
   return ExitCode::exit_ok;
 }
 
+int run_admin_issue_token(const Config& config, const AdminToken& token) {
+  std::vector<domain::TokenScope> scopes;
+  for (const auto& name : token.scopes) {
+    auto scope = domain::parse_token_scope(name);
+    if (!scope) {
+      std::string known;
+      for (auto each : domain::kTokenScopes)
+        known += (known.empty() ? "" : ", ") + std::string(domain::token_scope_name(each));
+      fmt::print(stderr, "liaison admin: unknown scope \"{}\" (one of {})\n", name, known);
+      return ExitCode::exit_usage;
+    }
+    scopes.push_back(*scope);
+  }
+  auto database = open_store(config);
+  if (!database) return fail("cannot open the database", database.error());
+  if (auto checked = store::check_schema(**database); !checked) {
+    return fail("cannot use this database", checked.error());
+  }
+  auto found = (*database)->transact(store::Access::read, [&](store::Connection& connection) {
+    return store::AccountStore(connection).find_by_email(token.email);
+  });
+  if (!found) return fail("cannot read the account", found.error());
+  if (!*found || (*found)->account.status != domain::AccountStatus::active) {
+    fmt::print(stderr, "liaison admin: no active account has the address {}\n", token.email);
+    return ExitCode::exit_usage;
+  }
+  const auto& account = (*found)->account;
+  SystemClock clock;
+  SystemRandom random;
+  services::SessionService sessions(**database, clock, random, security_settings(config),
+                                    std::chrono::milliseconds(0));
+  // The token acts for its account, so the account asks for it: the service checks the scopes
+  // against its roles and records token.issued with the token's name.
+  services::Actor actor{domain::Principal{account.id, account.grants, std::nullopt}, {}};
+  auto issued = sessions.issue_token(actor, token.name, std::move(scopes),
+                                     std::chrono::hours(24) * token.days);
+  if (!issued) {
+    if (issued.error().code == ErrorCode::invalid_argument ||
+        issued.error().code == ErrorCode::forbidden) {
+      fmt::print(stderr, "liaison admin: {}\n", issued.error().message);
+      return ExitCode::exit_usage;
+    }
+    return fail("cannot issue the token", issued.error());
+  }
+  fmt::print("{}\n", issued->secret);
+  fmt::print(stderr,
+             "Token \"{}\" for {} created with scopes {}; it expires at {} UTC. It is shown only "
+             "this once; send it as \"Authorization: Bearer <token>\".\n",
+             issued->record.name, account.email, issued->record.scopes,
+             issued->record.expires_at.substr(0, 16));
+  return ExitCode::exit_ok;
+}
+
 int run_serve(const Config& config, bool migrate_first) {
   auto database = open_store(config);
   if (!database) return fail("cannot open the database", database.error());
@@ -161,12 +221,20 @@ int run_serve(const Config& config, bool migrate_first) {
   if (!endpoint) return fail("cannot start the HTTP server", endpoint.error());
   server.start();
 
+  // Reminders go out 30, 7 and 0 days before a state's entries fall due; checking hourly keeps
+  // them within the hour of the organisation's day turning.
+  jobs::PeriodicJob reminders(io, "freshness reminders", std::chrono::hours(1), [&] {
+    return application.directory().queue_reminders(config.public_url);
+  });
+  reminders.start();
+
   boost::asio::steady_timer deadline(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("received signal {}, finishing {} open connection(s)", signal,
                  server.open_connections());
+    reminders.stop();
     deadline.expires_after(config.shutdown_timeout);
     deadline.async_wait([&](const boost::system::error_code& timer_ec) {
       if (timer_ec) return;

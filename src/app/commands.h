@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "app/config.h"
 
@@ -33,6 +34,18 @@ struct AdminInvite {
 };
 //! Invites as an operator would and prints the acceptance link on standard output.
 int run_admin_invite(const Config& config, const AdminInvite& invite);
+
+//! `liaison admin issue-token`: an API token for an existing, active account.
+struct AdminToken {
+  std::string email;
+  std::vector<std::string>
+      scopes;  //!< read_directory, write_directory, manage_state, read_audit, read_metrics
+  int days = 30;
+  std::string name = "issued from the command line";
+};
+//! Issues the token as its account would (scopes its roles can use, audited as token.issued)
+//! and prints it once on standard output.
+int run_admin_issue_token(const Config& config, const AdminToken& token);
 
 void configure_logging(const Config& config);
 

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand(
       "verify", "Check the audit log's hash chain; name the first broken entry");
-  auto* admin = cli.add_subcommand("admin", "Bootstrap accounts from the shell");
+  auto* admin = cli.add_subcommand("admin", "Bootstrap accounts and tokens from the shell");
   admin->require_subcommand(1);
   liaison::app::AdminInvite invite;
   auto* create_operator = admin->add_subcommand(
@@ -53,6 +53,20 @@ int main(int argc, char** argv) {
       ->required();
   invite_any->add_option("--org", invite.organisation, "Organisation code, e.g. OSCE");
   invite_any->add_option("--state", invite.state, "State code (focal, poc), e.g. FR");
+  liaison::app::AdminToken token;
+  auto* issue_token = admin->add_subcommand(
+      "issue-token", "Issue an API token for an existing account; prints the token once");
+  issue_token->add_option("--email", token.email, "The account's e-mail address")->required();
+  issue_token
+      ->add_option("--scope", token.scopes,
+                   "read_directory, write_directory, manage_state, read_audit or read_metrics; "
+                   "repeat for more")
+      ->required();
+  issue_token->add_option("--days", token.days, "Days until the token expires")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 366));
+  issue_token->add_option("--name", token.name, "What the token is for, as its owner sees it")
+      ->capture_default_str();
   auto* policy = cli.add_subcommand("policy", "Show the authorization policy");
   bool policy_markdown = false;
   policy->add_flag("--markdown", policy_markdown, "Print the policy table as Markdown")->required();
@@ -101,6 +115,7 @@ int main(int argc, char** argv) {
   if (*migrate) return liaison::app::run_migrate(*loaded);
   if (*demo) return liaison::app::run_demo(*loaded);
   if (*audit_verify) return liaison::app::run_audit_verify(*loaded);
+  if (*issue_token) return liaison::app::run_admin_issue_token(*loaded, token);
   if (*create_operator) invite.role = "operator";
   if (*create_secretariat) invite.role = "secretariat";
   if (*admin) return liaison::app::run_admin_invite(*loaded, invite);

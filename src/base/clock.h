@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace liaison {
 
@@ -35,5 +37,9 @@ class ManualClock final : public Clock {
 //! RFC 3339 UTC with microseconds, e.g. 2026-11-23T11:50:15.123456Z: the one text form of a
 //! time in the store (sorts lexicographically) and in the API.
 std::string format_utc(std::chrono::system_clock::time_point time);
+
+//! Reads the seconds of a time written by format_utc ("2026-11-23T11:50:15[.123456]Z"); nothing
+//! for any other text.
+std::optional<std::chrono::sys_seconds> parse_utc_seconds(std::string_view text);
 
 }  // namespace liaison

@@ -23,6 +23,12 @@ enum class Action {
   invite_observer,
   invite_focal,
   invite_poc,
+  read_directory,    //!< the published entries of an organisation's directory, exports, search
+  read_drafts,       //!< changes not yet published and the whole history of a state's entries
+  edit_entries,      //!< create, edit, retire, re-confirm and import a state's entries
+  approve_entries,   //!< publish changes where the organisation's rules ask for approval
+  read_freshness,    //!< the freshness dashboard of every member state
+  manage_directory,  //!< set an organisation's re-confirmation cycle and approval rule
 };
 
 //! What an action applies to: the instance (both empty), an organisation, or a state's part of
@@ -39,9 +45,10 @@ struct Resource {
 
 //! What an API token may be used for. A token acts for the account that issued it, and only for
 //! the actions of its scopes that the account's roles allow.
-enum class TokenScope { read_directory, manage_state, read_audit, read_metrics };
+enum class TokenScope { read_directory, write_directory, manage_state, read_audit, read_metrics };
 
-inline constexpr TokenScope kTokenScopes[] = {TokenScope::read_directory, TokenScope::manage_state,
+inline constexpr TokenScope kTokenScopes[] = {TokenScope::read_directory,
+                                              TokenScope::write_directory, TokenScope::manage_state,
                                               TokenScope::read_audit, TokenScope::read_metrics};
 
 std::string_view token_scope_name(TokenScope scope);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.h"
 #include "services/audit_log.h"
 #include "store/reference_store.h"
 
@@ -16,7 +17,97 @@ namespace {
 constexpr std::array<std::string_view, 8> kDemoMembers = {"AR", "AT", "CN", "EG",
                                                           "FR", "RU", "SG", "US"};
 
+struct DemoState {
+  std::string_view alpha2;
+  std::string_view policy_name;
+  std::string_view technical_name;
+  std::string_view cert_name;
+  std::string_view cert_short;
+  std::string_view phone;  // as a person in the state would dial it
+  std::string_view language;
+  std::string_view time_zone;
+};
+
+// Invented people and institutions: the domains are reserved (.invalid), the numbers are in the
+// states' formats but belong to nobody we know of.
+constexpr std::array<DemoState, 8> kDemoStates{{
+    {"AR", "Lucía Fernández", "Guardia CSIRT (función)", "CERT Nacional de Argentina (demo)",
+     "CERT.ar", "011 4317-0000", "es", "America/Argentina/Buenos_Aires"},
+    {"AT", "Katharina Müller", "Bereitschaftsdienst CERT", "Nationales CERT Österreich (Demo)",
+     "CERT.at", "01 5311 50", "de", "Europe/Vienna"},
+    {"CN", "王芳", "国家互联网应急中心值班员", "国家计算机网络应急技术处理协调中心（演示）",
+     "CNCERT", "010 8299 1000", "zh", "Asia/Shanghai"},
+    {"EG", "محمد عبد الله", "مناوب فريق الاستجابة", "الفريق الوطني للاستجابة لطوارئ الحاسب (عرض)",
+     "EG-CERT", "02 3534 1300", "ar", "Africa/Cairo"},
+    {"FR", "Élodie Lefèvre", "Officier de permanence", "CERT-FR (démonstration)", "CERT-FR",
+     "01 71 75 84 68", "fr", "Europe/Paris"},
+    {"RU", "Иван Петров", "Дежурный специалист", "Национальный координационный центр (демо)",
+     "NCCIC", "495 606 3600", "ru", "Europe/Moscow"},
+    {"SG", "Tan Wei Ling", "Duty officer, SingCERT", "Singapore CERT (demo)", "SingCERT",
+     "6323 5052", "en", "Asia/Singapore"},
+    {"US", "Jordan Smith", "Watch officer", "National cyber watch (demo)", "US-WATCH",
+     "(202) 555-0143", "en", "America/New_York"},
+}};
+
+std::string demo_mailbox(std::string_view role, std::string_view alpha2) {
+  return fmt::format("{}.{}@demo.liaison.invalid", role, ascii_lower(alpha2));
+}
+
 }  // namespace
+
+Result<std::int64_t> ensure_demo_directory(DirectoryService& directory,
+                                           const std::string& organisation_id) {
+  // The demo's own secretariat records the entries, as a secretariat does from notes verbales.
+  Actor secretariat{
+      {"system", {domain::RoleGrant{domain::Role::secretariat, organisation_id, {}}}, {}}, {}};
+  auto existing = directory.entries(secretariat, organisation_id, {}, store::EntryView::newest);
+  if (!existing) return existing.error();
+  if (!existing->empty()) return std::int64_t{0};
+  std::int64_t created = 0;
+  for (const auto& state : kDemoStates) {
+    auto add = [&](domain::Level level, domain::Contact contact) -> Result<void> {
+      auto entry = directory.create(secretariat, organisation_id, std::string(state.alpha2), level,
+                                    std::move(contact), {"demonstration data", {}});
+      if (!entry) return entry.error();
+      ++created;
+      return {};
+    };
+    domain::Contact policy;
+    policy.name = state.policy_name;
+    policy.institution = "Ministry of Foreign Affairs";
+    policy.position = "Cyber diplomacy adviser";
+    policy.functional_email = demo_mailbox("cyber-policy", state.alpha2);
+    policy.phones = {{std::string(state.phone), "office", false}};
+    policy.languages = {std::string(state.language), "en"};
+    policy.time_zone = state.time_zone;
+    policy.hours = "Mon–Fri 09:00–17:00";
+    LIAISON_TRY(add(domain::Level::policy, policy));
+
+    domain::Contact technical;
+    technical.name = state.technical_name;
+    technical.institution = state.cert_name;
+    technical.functional_email = demo_mailbox("duty", state.alpha2);
+    technical.phones = {{std::string(state.phone), "24/7 duty line", true}};
+    technical.languages = {std::string(state.language), "en"};
+    technical.time_zone = state.time_zone;
+    technical.around_the_clock = true;
+    LIAISON_TRY(add(domain::Level::technical, technical));
+
+    domain::Contact cert;
+    cert.name = state.cert_name;
+    cert.short_name = state.cert_short;
+    cert.structure_type = domain::StructureType::csirt;
+    cert.constituency = "National government and critical infrastructure";
+    cert.website = fmt::format("https://cert.{}.demo.liaison.invalid", ascii_lower(state.alpha2));
+    cert.functional_email = demo_mailbox("cert", state.alpha2);
+    cert.phones = {{std::string(state.phone), "incident hotline", true}};
+    cert.languages = {std::string(state.language), "en"};
+    cert.time_zone = state.time_zone;
+    cert.around_the_clock = true;
+    LIAISON_TRY(add(domain::Level::structure, cert));
+  }
+  return created;
+}
 
 Result<DemoResult> ensure_demo_organisation(store::Database& database, const Clock& clock,
                                             RandomSource& random) {

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/random.h"
+#include "services/directory_service.h"
 #include "store/database.h"
 
 namespace liaison::services {
@@ -21,5 +22,11 @@ struct DemoResult {
 //! Creates the demo organisation and its members unless it exists already.
 Result<DemoResult> ensure_demo_organisation(store::Database& database, const Clock& clock,
                                             RandomSource& random);
+
+//! Fills the demo organisation's directory with invented entries (a policy and a technical
+//! point of contact and a national CERT per member, names in their scripts) unless it has
+//! entries already. Returns how many it created.
+Result<std::int64_t> ensure_demo_directory(DirectoryService& directory,
+                                           const std::string& organisation_id);
 
 }  // namespace liaison::services

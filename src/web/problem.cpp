@@ -9,7 +9,7 @@ namespace liaison::web {
 
 Response problem_response(const Problem& problem, std::string_view instance,
                           std::string_view request_id, unsigned http_version, bool keep_alive) {
-  boost::json::object body;
+  boost::json::object body = problem.extensions;
   body["type"] = problem.type;
   body["title"] = std::string(http::obsolete_reason(problem.status));
   body["status"] = static_cast<unsigned>(problem.status);

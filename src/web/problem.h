@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 #include "base/error.h"
 #include "web/http.h"
 
@@ -14,6 +16,9 @@ struct Problem {
   std::string detail;
   //! A URI naming the kind of problem; "about:blank" when the status says it all.
   std::string type = "about:blank";
+  //! Problem details extension members (RFC 9457 §3.2), such as `errors`: one object per field
+  //! or line that is wrong, so that a form or an import can show every one.
+  boost::json::object extensions = {};
 };
 
 //! Builds the response; `instance` is the request path, so a user can quote it to an operator.

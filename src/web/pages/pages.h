@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/account_service.h"
+#include "services/directory_service.h"
 #include "services/reference_service.h"
 #include "services/session_service.h"
 #include "web/pages/page_renderer.h"
@@ -16,6 +17,12 @@ void add_sign_in_pages(Router& router, const PageRenderer& pages,
 //! One's own account: password, sessions ("sign out everywhere"), API tokens, recovery codes.
 void add_account_pages(Router& router, const PageRenderer& pages,
                        services::SessionService& sessions, services::AccountService& accounts);
+
+//! The directory: organisations, state pages, entries with their history, the entry forms,
+//! search and the freshness dashboard.
+void add_directory_pages(Router& router, const PageRenderer& pages,
+                         services::DirectoryService& directory,
+                         services::ReferenceService& reference);
 
 //! "focal point for FR in OSCE": a role as people read it.
 std::string describe_grant(const domain::RoleGrant& grant, services::ReferenceService& reference);

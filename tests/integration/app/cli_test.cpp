@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "app/application.h"
 #include "support/http_client.h"
 #include "support/process.h"
+#include "support/test_accounts.h"
 #include "support/test_database.h"
 
 namespace liaison::testing {
@@ -118,6 +120,65 @@ TEST_F(CliTest, AdminCommandsInviteAndPrintTheLink) {
   EXPECT_NE(bad_email.errors.find("email"), std::string::npos) << bad_email.errors;
 
   auto verified = liaison({"audit", "verify"}, environment);
+  EXPECT_EQ(verified.exit_code, 0) << verified.output << verified.errors;
+}
+
+TEST_F(CliTest, AdminIssueTokenPrintsATokenTheApiAccepts) {
+  ASSERT_EQ(liaison({"migrate"}, environment_).exit_code, 0);
+  {
+    app::Application application(database_.open(), std::chrono::milliseconds(0));
+    services::InvitationRequest request;
+    request.email = "reader@example.org";
+    request.display_name = "Rita Reader";
+    request.grant.role = domain::Role::observer;
+    request.organisation = "UN";
+    create_account(application, request);
+  }
+
+  auto issued = liaison({"admin", "issue-token", "--email", "Reader@example.org", "--scope",
+                         "read_directory", "--days", "1", "--name", "benchmark"},
+                        environment_);
+  ASSERT_EQ(issued.exit_code, 0) << issued.errors;
+  ASSERT_TRUE(issued.output.starts_with("lia_")) << issued.output;
+  auto token = issued.output.substr(0, issued.output.find('\n'));
+  EXPECT_NE(issued.errors.find("read_directory"), std::string::npos) << issued.errors;
+
+  auto unknown = liaison(
+      {"admin", "issue-token", "--email", "nobody@example.org", "--scope", "read_directory"},
+      environment_);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.errors.find("no active account"), std::string::npos) << unknown.errors;
+  auto bad_scope =
+      liaison({"admin", "issue-token", "--email", "reader@example.org", "--scope", "everything"},
+              environment_);
+  EXPECT_EQ(bad_scope.exit_code, 2);
+  EXPECT_NE(bad_scope.errors.find("unknown scope"), std::string::npos) << bad_scope.errors;
+  auto beyond_roles =
+      liaison({"admin", "issue-token", "--email", "reader@example.org", "--scope", "read_audit"},
+              environment_);
+  EXPECT_EQ(beyond_roles.exit_code, 2) << "an observer's roles give read_audit nothing to do";
+  EXPECT_EQ(liaison({"admin", "issue-token", "--email", "reader@example.org", "--scope",
+                     "read_directory", "--days", "0"},
+                    environment_)
+                .exit_code,
+            2);
+
+  Process server({LIAISON_BINARY, "serve"}, environment_);
+  auto line = server.wait_for_error_line("serving", std::chrono::seconds(20));
+  ASSERT_TRUE(line) << "the server did not start";
+  auto port = serving_port(*line);
+  ASSERT_NE(port, 0) << *line;
+  HttpClient client("127.0.0.1", port);
+  http::fields bearer;
+  bearer.set(http::field::authorization, "Bearer " + token);
+  EXPECT_EQ(client.get("/api/v1/organisations/UN/members", bearer).result_int(), 200);
+  http::fields wrong;
+  wrong.set(http::field::authorization, "Bearer " + token + "x");
+  EXPECT_EQ(client.get("/api/v1/organisations/UN/members", wrong).result_int(), 401);
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.finish(std::chrono::seconds(15)).exit_code, 0);
+
+  auto verified = liaison({"audit", "verify"}, environment_);
   EXPECT_EQ(verified.exit_code, 0) << verified.output << verified.errors;
 }
 

@@ -122,6 +122,20 @@ class World {
   const std::string& token_secret() const { return token_secret_; }
   const std::string& target_account_id() const { return target_account_id_; }
 
+  //! A new published PoC entry of OSCE/DE, recorded by its focal point.
+  std::string create_entry() {
+    auto focal = sessions().session(person(Who::focal_de).session_secret);
+    if (!focal || !*focal) throw std::runtime_error("no focal session");
+    domain::Contact contact;
+    contact.name = fmt::format("Matrix PoC {}", ++counter_);
+    contact.institution = "Federal Foreign Office";
+    contact.functional_email = fmt::format("cyber-{}@example.org", counter_);
+    auto entry = application_->directory().create(Actor{(*focal)->principal, "192.0.2.1"}, "OSCE",
+                                                  "DE", domain::Level::technical, contact, {});
+    if (!entry) throw std::runtime_error(entry.error().message);
+    return entry->id;
+  }
+
   std::string unique(std::string_view prefix) {
     return fmt::format("{}-{}@example.org", prefix, ++counter_);
   }
@@ -313,12 +327,34 @@ std::vector<Row> expectation_table() {
   const std::set<Who> managers_of_de{Who::operator_, Who::secretariat_osce, Who::focal_de};
   const std::set<Who> auditors_of_osce{Who::operator_, Who::secretariat_osce};
   const std::set<Who> operators{Who::operator_};
+  // The OSCE directory is read by OSCE's people and the operator, never by ARF's secretariat;
+  // DE's entries are written by DE's focal point and the OSCE secretariat only.
+  const std::set<Who> osce_readers{Who::operator_, Who::secretariat_osce, Who::focal_de,
+                                   Who::focal_fr,  Who::poc_de,           Who::observer_osce,
+                                   Who::token};
+  const std::set<Who> editors_of_de{Who::secretariat_osce, Who::focal_de};
+  // Anyone who edits some state's entries in OSCE may import; each line is then checked
+  // against its own state (FR's focal point gets 422 for a DE line).
+  const std::set<Who> osce_editors{Who::secretariat_osce, Who::focal_de, Who::focal_fr};
+  const std::set<Who> osce_secretariat{Who::secretariat_osce};
+  const std::set<Who> directory_managers{Who::operator_, Who::secretariat_osce};
 
   auto get = [](std::string target) {
     return [target](World&, Who) { return Call{target, {}, {}}; };
   };
   auto form = [](std::string target, std::string body) {
     return [target, body](World&, Who) { return Call{target, body, kForm}; };
+  };
+  auto entry_body = [](World&, Who who) {
+    return fmt::format(
+        R"({{"state":"DE","level":"technical","contact":{{"name":"Entry by {}",)"
+        R"("functional_email":"cert@example.org","phones":[{{"number":"030 1817 0"}}]}}}})",
+        static_cast<int>(who));
+  };
+  // Past the router and the policy, even if the request itself is refused for what it asks
+  // (approving when nothing awaits approval is a 409).
+  auto not_refused = [](const Response& response) {
+    return response.result_int() != 401 && response.result_int() != 403;
   };
   auto sign_in_page = [](const Response& response) {
     return response.result() == http::status::unauthorized &&
@@ -331,6 +367,7 @@ std::vector<Row> expectation_table() {
       {verb::get, "/healthz", everyone, get("/healthz")},
       {verb::get, "/readyz", everyone, get("/readyz")},
       {verb::get, "/api/v1/version", everyone, get("/api/v1/version")},
+      {verb::get, "/api/v1/openapi.json", everyone, get("/api/v1/openapi.json")},
       {verb::get, "/metrics", operators, get("/metrics")},
       {verb::get, "/assets/{name}", everyone, get("/assets/liaison.css")},
 
@@ -378,6 +415,117 @@ std::vector<Row> expectation_table() {
 
       // The audit log of OSCE.
       {verb::get, "/api/v1/audit", auditors_of_osce, get("/api/v1/audit?organisation=OSCE")},
+
+      // The OSCE directory.
+      {verb::get, "/api/v1/organisations/{id}/entries", osce_readers,
+       get("/api/v1/organisations/OSCE/entries")},
+      {verb::get, "/api/v1/organisations/{id}/states/{state}/entries", osce_readers,
+       get("/api/v1/organisations/OSCE/states/DE/entries")},
+      {verb::post, "/api/v1/organisations/{id}/entries", editors_of_de,
+       [entry_body](World& world, Who who) {
+         return Call{"/api/v1/organisations/OSCE/entries", entry_body(world, who), kJson};
+       }},
+      {verb::get, "/api/v1/organisations/{id}/entries/{entry}", osce_readers,
+       [](World& world, Who) {
+         return Call{"/api/v1/organisations/OSCE/entries/" + world.create_entry(), {}, {}};
+       }},
+      {verb::put, "/api/v1/organisations/{id}/entries/{entry}", editors_of_de,
+       [entry_body](World& world, Who who) {
+         return Call{"/api/v1/organisations/OSCE/entries/" + world.create_entry(),
+                     entry_body(world, who), kJson};
+       }},
+      {verb::post, "/api/v1/organisations/{id}/entries/{entry}/retire", editors_of_de,
+       [](World& world, Who) {
+         return Call{"/api/v1/organisations/OSCE/entries/" + world.create_entry() + "/retire",
+                     R"({"reason":"left the post"})", kJson};
+       }},
+      {verb::post, "/api/v1/organisations/{id}/entries/{entry}/approve", osce_secretariat,
+       [](World& world, Who) {
+         return Call{"/api/v1/organisations/OSCE/entries/" + world.create_entry() + "/approve",
+                     R"({"version":1})", kJson};
+       },
+       not_refused},
+      {verb::post, "/api/v1/organisations/{id}/nominations", editors_of_de,
+       [](World& world, Who) {
+         return Call{"/api/v1/organisations/OSCE/nominations",
+                     fmt::format(R"({{"entry_id":"{}","level":"policy"}})", world.create_entry()),
+                     kJson};
+       },
+       not_refused},
+      {verb::post, "/api/v1/organisations/{id}/states/{state}/reconfirm", editors_of_de,
+       get("/api/v1/organisations/OSCE/states/DE/reconfirm")},
+      {verb::get, "/api/v1/organisations/{id}/search", osce_readers,
+       get("/api/v1/organisations/OSCE/search?q=matrix")},
+      {verb::get, "/api/v1/organisations/{id}/export", osce_readers,
+       get("/api/v1/organisations/OSCE/export?format=csv")},
+      {verb::get, "/api/v1/organisations/{id}/states/{state}/vcard", osce_readers,
+       get("/api/v1/organisations/OSCE/states/DE/vcard")},
+      {verb::get, "/api/v1/organisations/{id}/entries/{entry}/vcard", osce_readers,
+       [](World& world, Who) {
+         return Call{
+             "/api/v1/organisations/OSCE/entries/" + world.create_entry() + "/vcard", {}, {}};
+       }},
+      {verb::post, "/api/v1/organisations/{id}/import", osce_editors,
+       [](World&, Who) {
+         return Call{"/api/v1/organisations/OSCE/import?dry_run=true",
+                     "state,level,name,functional_email\r\nDE,technical,Imported PoC,"
+                     "imported@example.org\r\n",
+                     "text/csv"};
+       },
+       not_refused},
+      {verb::get, "/api/v1/organisations/{id}/freshness", directory_managers,
+       get("/api/v1/organisations/OSCE/freshness")},
+      {verb::get, "/api/v1/organisations/{id}/directory-rules", osce_readers,
+       get("/api/v1/organisations/OSCE/directory-rules")},
+      {verb::put, "/api/v1/organisations/{id}/directory-rules", directory_managers,
+       [](World&, Who) {
+         return Call{"/api/v1/organisations/OSCE/directory-rules",
+                     R"({"reconfirm_months":12,"change_notice_days":30})", kJson};
+       }},
+
+      // The directory's pages: the same rules as its API.
+      {verb::get, "/directory", signed_in, get("/directory")},
+      {verb::get, "/directory/{id}", osce_readers, get("/directory/OSCE")},
+      {verb::get, "/directory/{id}/search", osce_readers, get("/directory/OSCE/search?q=matrix")},
+      {verb::get, "/directory/{id}/freshness", directory_managers,
+       get("/directory/OSCE/freshness")},
+      {verb::get, "/directory/{id}/states/{state}", osce_readers, get("/directory/OSCE/states/DE")},
+      {verb::post, "/directory/{id}/states/{state}/reconfirm", editors_of_de,
+       form("/directory/OSCE/states/DE/reconfirm", "")},
+      {verb::get, "/directory/{id}/states/{state}/new", editors_of_de,
+       get("/directory/OSCE/states/DE/new")},
+      {verb::post, "/directory/{id}/states/{state}/new", editors_of_de,
+       form("/directory/OSCE/states/DE/new",
+            form_body({{"level", "technical"},
+                       {"name", "Page entry"},
+                       {"functional_email", "page@example.org"}}))},
+      {verb::get, "/directory/{id}/entries/{entry}", osce_readers,
+       [](World& world, Who) {
+         return Call{"/directory/OSCE/entries/" + world.create_entry(), {}, {}};
+       }},
+      {verb::get, "/directory/{id}/entries/{entry}/edit", editors_of_de,
+       [](World& world, Who) {
+         return Call{"/directory/OSCE/entries/" + world.create_entry() + "/edit", {}, {}};
+       }},
+      {verb::post, "/directory/{id}/entries/{entry}/edit", editors_of_de,
+       [](World& world, Who) {
+         return Call{"/directory/OSCE/entries/" + world.create_entry() + "/edit",
+                     form_body({{"level", "technical"},
+                                {"name", "Edited on a page"},
+                                {"functional_email", "edited@example.org"}}),
+                     kForm};
+       }},
+      {verb::post, "/directory/{id}/entries/{entry}/retire", editors_of_de,
+       [](World& world, Who) {
+         return Call{"/directory/OSCE/entries/" + world.create_entry() + "/retire",
+                     form_body({{"reason", "left"}}), kForm};
+       }},
+      {verb::post, "/directory/{id}/entries/{entry}/approve", osce_secretariat,
+       [](World& world, Who) {
+         return Call{"/directory/OSCE/entries/" + world.create_entry() + "/approve",
+                     form_body({{"version", "1"}}), kForm};
+       },
+       not_refused},
 
       // Pages before sign-in.
       {verb::get, "/", everyone, get("/")},

@@ -61,7 +61,9 @@ constexpr Action kAllActions[] = {
     Action::read_reference,  Action::manage_own_account, Action::read_metrics,
     Action::read_audit,      Action::read_accounts,      Action::manage_accounts,
     Action::invite_operator, Action::invite_secretariat, Action::invite_observer,
-    Action::invite_focal,    Action::invite_poc,
+    Action::invite_focal,    Action::invite_poc,         Action::read_directory,
+    Action::read_drafts,     Action::edit_entries,       Action::approve_entries,
+    Action::read_freshness,  Action::manage_directory,
 };
 
 // Where a grant's holder is allowed each action, written out by hand from docs/authorization.md
@@ -84,10 +86,13 @@ void expect_decisions(const Principal& who, const Expected& expected, std::strin
   }
 }
 
-TEST(Policy, OperatorIsAllowedEverythingEverywhere) {
+TEST(Policy, OperatorIsAllowedEverythingEverywhereButWritingEntries) {
   Expected expected;
   for (Action action : kAllActions)
     expected[action] = kEverywhere;
+  // What a state says about its contacts is its own (and its secretariat's to approve).
+  expected[Action::edit_entries] = kNowhere;
+  expected[Action::approve_entries] = kNowhere;
   expect_decisions(principal({operator_grant()}), expected, "operator");
 }
 
@@ -104,30 +109,52 @@ TEST(Policy, SecretariatReachesItsOwnOrganisation) {
       {Action::invite_observer, kOwnOrganisation},
       {Action::invite_focal, kOwnOrganisation},
       {Action::invite_poc, kOwnOrganisation},
+      {Action::read_directory, kOwnOrganisation},
+      {Action::read_drafts, kOwnOrganisation},
+      {Action::edit_entries, kOwnOrganisation},
+      {Action::approve_entries, kOwnOrganisation},
+      {Action::read_freshness, kOwnOrganisation},
+      {Action::manage_directory, kOwnOrganisation},
   };
   expect_decisions(principal({secretariat_of(kOsce)}), expected, "secretariat of OSCE");
 }
 
 TEST(Policy, FocalPointReachesItsOwnStateOnly) {
   Expected expected{
-      {Action::read_reference, kEverywhere}, {Action::manage_own_account, kEverywhere},
-      {Action::read_metrics, kNowhere},      {Action::read_audit, kNowhere},
-      {Action::read_accounts, kOwnState},    {Action::manage_accounts, kOwnState},
-      {Action::invite_operator, kNowhere},   {Action::invite_secretariat, kNowhere},
-      {Action::invite_observer, kNowhere},   {Action::invite_focal, kNowhere},
+      {Action::read_reference, kEverywhere},
+      {Action::manage_own_account, kEverywhere},
+      {Action::read_metrics, kNowhere},
+      {Action::read_audit, kNowhere},
+      {Action::read_accounts, kOwnState},
+      {Action::manage_accounts, kOwnState},
+      {Action::invite_operator, kNowhere},
+      {Action::invite_secretariat, kNowhere},
+      {Action::invite_observer, kNowhere},
+      {Action::invite_focal, kNowhere},
       {Action::invite_poc, kOwnState},
+      // Reads the whole directory of its organisation, but another state's drafts only once
+      // published, and writes only its own state's entries.
+      {Action::read_directory, kOwnOrganisation},
+      {Action::read_drafts, kOwnState},
+      {Action::edit_entries, kOwnState},
+      {Action::approve_entries, kNowhere},
+      {Action::read_freshness, kNowhere},
+      {Action::manage_directory, kNowhere},
   };
   expect_decisions(principal({focal_of(kOsce, "DE")}), expected, "focal of OSCE/DE");
 }
 
-TEST(Policy, PointOfContactAndObserverOnlyReadAndManageThemselves) {
+TEST(Policy, PointOfContactAndObserverOnlyReadTheirDirectoryAndManageThemselves) {
   Expected expected{
       {Action::read_reference, kEverywhere}, {Action::manage_own_account, kEverywhere},
       {Action::read_metrics, kNowhere},      {Action::read_audit, kNowhere},
       {Action::read_accounts, kNowhere},     {Action::manage_accounts, kNowhere},
       {Action::invite_operator, kNowhere},   {Action::invite_secretariat, kNowhere},
       {Action::invite_observer, kNowhere},   {Action::invite_focal, kNowhere},
-      {Action::invite_poc, kNowhere},
+      {Action::invite_poc, kNowhere},        {Action::read_directory, kOwnOrganisation},
+      {Action::read_drafts, kNowhere},       {Action::edit_entries, kNowhere},
+      {Action::approve_entries, kNowhere},   {Action::read_freshness, kNowhere},
+      {Action::manage_directory, kNowhere},
   };
   expect_decisions(principal({poc_of(kOsce, "DE")}), expected, "poc of OSCE/DE");
   expect_decisions(principal({observer_of(kOsce)}), expected, "observer of OSCE");
@@ -220,6 +247,14 @@ TEST(Policy, TokenScopesNarrowTheRoles) {
   auto secretariat_manager = token({secretariat_of(kOsce)}, {TokenScope::manage_state});
   EXPECT_FALSE(
       authorize(secretariat_manager, Action::invite_focal, Resource::state_in(kOsce, "DE")));
+
+  // write_directory: the entries of the holder's state, not its accounts.
+  auto keeper = token({focal_of(kOsce, "DE")}, {TokenScope::write_directory});
+  EXPECT_TRUE(authorize(keeper, Action::edit_entries, Resource::state_in(kOsce, "DE")));
+  EXPECT_TRUE(authorize(keeper, Action::read_drafts, Resource::state_in(kOsce, "DE")));
+  EXPECT_FALSE(authorize(keeper, Action::edit_entries, Resource::state_in(kOsce, "FR")));
+  EXPECT_FALSE(authorize(keeper, Action::invite_poc, Resource::state_in(kOsce, "DE")));
+  EXPECT_FALSE(authorize(manager, Action::edit_entries, Resource::state_in(kOsce, "DE")));
 
   // A token with an empty list of scopes does nothing.
   auto empty = token({operator_grant()}, {});
@@ -325,6 +360,13 @@ TEST(Policy, ScopeUsable) {
   EXPECT_TRUE(scope_usable(focal, TokenScope::manage_state));
   EXPECT_TRUE(scope_usable(secretariat, TokenScope::manage_state));
   EXPECT_TRUE(scope_usable(op, TokenScope::manage_state));
+
+  // Operators never write entries; PoCs and observers read only.
+  EXPECT_TRUE(scope_usable(focal, TokenScope::write_directory));
+  EXPECT_TRUE(scope_usable(secretariat, TokenScope::write_directory));
+  EXPECT_FALSE(scope_usable(op, TokenScope::write_directory));
+  EXPECT_FALSE(scope_usable(poc, TokenScope::write_directory));
+  EXPECT_FALSE(scope_usable(observer, TokenScope::write_directory));
 }
 
 TEST(Policy, ScopeNamesRoundTrip) {
