@@ -16,8 +16,8 @@ struct Organisation {
 //! How an organisation runs its directory (CBM 8: "update at least annually", "notify changes
 //! within 30 days"). OSCE re-confirms every 12 months, ASEAN every 6.
 struct DirectoryRules {
-  int reconfirm_months = 12;       //!< a state's entries fall due this long after confirmation
-  int change_notice_days = 30;     //!< a change recorded later than this after it took effect is late
+  int reconfirm_months = 12;    //!< a state's entries fall due this long after confirmation
+  int change_notice_days = 30;  //!< a change recorded later than this after it took effect is late
   bool approval_required = false;  //!< the secretariat approves changes before readers see them
   std::string time_zone = "UTC";   //!< IANA zone whose calendar dates the rules count in
 };
