@@ -17,7 +17,7 @@
 #   --state XX         state of the state page (default FR)
 #   --keep             keep the temporary directory (database included) and print its path
 #   NGINX              nginx binary (default /usr/sbin/nginx, Debian nginx-light)
-#   TMPDIR             where the database goes (about 3.5 GB for 1,000,000 entries)
+#   TMPDIR             where the database goes (about 2 GB for 1,000,000 entries)
 #
 # It is a measurement, not a test: it exits 0 whatever the numbers, and only fails when
 # something could not be measured (a build, the load, a server or wrk failed, or the search
@@ -165,7 +165,7 @@ start_bg() { # start_bg LOGFILE CMD... : runs CMD in its own session, sets $last
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/liaison-bench-directory.XXXXXX")
 mkdir -p "$tmp/www" "$tmp/nginx" "$tmp/wrk"
 
-# About 3.5 KB per entry on disk (tables, indexes, FTS5, WAL), with room to spare.
+# About 2 KB per entry on disk (tables, indexes, FTS5, WAL); ask for 5 KB, with room to spare.
 need_kb=$((entries * 5 + 100000))
 free_kb=$(df -Pk "$tmp" | awk 'NR == 2 { print $4 }')
 ((free_kb > need_kb)) ||

@@ -510,7 +510,7 @@ struct Totals {
   std::int64_t nominations = 0;
   std::int64_t retired = 0;
   std::int64_t second = 0;
-  double generate_seconds = 0;  //!< contacts, JSON-free: names, numbers and search words
+  double generate_seconds = 0;  //!< names, numbers, ICU search words
   double write_seconds = 0;     //!< transactions, JSON serialisation, FTS5 updates
 };
 

@@ -83,7 +83,13 @@ bool is_ascii_letter(char32_t c) {
 }
 
 std::string quoted(std::string_view text) {
-  return "'" + std::string(text) + "'";
+  // Appended piece by piece: GCC 12's -Wrestrict misreads `"'" + std::string(text)` at -O3.
+  std::string result;
+  result.reserve(text.size() + 2);
+  result += '\'';
+  result += text;
+  result += '\'';
+  return result;
 }
 
 //! What is left of a typed number once its punctuation is gone.
