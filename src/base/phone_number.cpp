@@ -83,13 +83,7 @@ bool is_ascii_letter(char32_t c) {
 }
 
 std::string quoted(std::string_view text) {
-  // Appended piece by piece: GCC 12's -Wrestrict misreads `"'" + std::string(text)` at -O3.
-  std::string result;
-  result.reserve(text.size() + 2);
-  result += '\'';
-  result += text;
-  result += '\'';
-  return result;
+  return "'" + std::string(text) + "'";
 }
 
 //! What is left of a typed number once its punctuation is gone.

@@ -8,8 +8,6 @@
 #include <unicode/unistr.h>
 #include <unicode/ures.h>
 
-#include <fmt/format.h>
-
 #include "base/text.h"
 
 namespace liaison {
@@ -90,9 +88,8 @@ Result<std::string> canonical_time_zone(std::string_view iana) {
   auto zone = cldr_id(id);
   if (!zone) {
     constexpr std::size_t kShown = 64;
-    // fmt rather than operator+: GCC 12's -Wrestrict misreads the latter at -O3.
-    return Error::invalid_argument(
-        fmt::format("'{}' is not an IANA time zone", to_valid_utf8(iana.substr(0, kShown))));
+    return Error::invalid_argument("'" + to_valid_utf8(iana.substr(0, kShown)) +
+                                   "' is not an IANA time zone");
   }
   auto target = iana_target(id);
   if (!target) return to_utf8(*zone);  // ICU's data is laid out differently: CLDR's name is valid
