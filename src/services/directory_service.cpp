@@ -67,6 +67,34 @@ bool late_for(const ChangeNote& note, const domain::DirectoryRules& rules,
   return effective && domain::late_change(*effective, today, rules.change_notice_days);
 }
 
+// Makes `version` of an entry what each organisation it is nominated to shows: published where
+// the organisation publishes at once, pending where its secretariat approves first. The level
+// given applies to the nomination in `organisation_id` only. Every nomination counts as
+// confirmed now. Returns whether the version is published in `organisation_id`.
+Result<bool> spread_version(store::DirectoryStore& store, const std::string& entry_id,
+                            const EntryVersion& version, const domain::State& state,
+                            const std::string& organisation_id, domain::Level level,
+                            const std::string& now) {
+  auto nominations = store.nominations_of(entry_id);
+  if (!nominations) return nominations.error();
+  bool published_here = false;
+  for (const auto& each : *nominations) {
+    auto rules = store.rules(each.organisation_id);
+    if (!rules) return rules.error();
+    auto shown_level = each.organisation_id == organisation_id ? level : each.level;
+    if (rules->approval_required && version.number != each.published_version) {
+      LIAISON_TRY(store.set_pending(each.organisation_id, entry_id, version.number));
+    } else {
+      LIAISON_TRY(store.publish(each.organisation_id, entry_id, version.number,
+                                version.status == domain::EntryStatus::retired,
+                                search_words_for(version.contact, state, shown_level)));
+      if (each.organisation_id == organisation_id) published_here = true;
+    }
+    LIAISON_TRY(store.confirm_entry(each.organisation_id, entry_id, now));
+  }
+  return published_here;
+}
+
 }  // namespace
 
 DirectoryService::DirectoryService(store::Database& database, const Clock& clock,
@@ -420,30 +448,15 @@ Result<DirectoryEntry> DirectoryService::record(const Actor& actor, const Contex
 
         auto profile = reference_.state(entry.state);
         if (!profile) return profile.error();
-        auto nominations = store.nominations_of(entry_id);
-        if (!nominations) return nominations.error();
-        bool published_here = false;
-        for (const auto& each : *nominations) {
-          auto rules = store.rules(each.organisation_id);
-          if (!rules) return rules.error();
-          auto shown_level = each.organisation_id == id && level ? *level : each.level;
-          if (rules->approval_required && version.number != each.published_version) {
-            LIAISON_TRY(store.set_pending(each.organisation_id, entry_id, version.number));
-          } else {
-            LIAISON_TRY(store.publish(
-                each.organisation_id, entry_id, version.number,
-                version.status == domain::EntryStatus::retired,
-                search_words_for(version.contact, profile.value()->state, shown_level)));
-            if (each.organisation_id == id) published_here = true;
-          }
-          LIAISON_TRY(store.confirm_entry(each.organisation_id, entry_id, now));
-        }
+        auto published_here = spread_version(store, entry_id, version, profile.value()->state, id,
+                                             level ? *level : (*nomination)->level, now);
+        if (!published_here) return published_here.error();
         json::array fields;
         for (const auto& change : changes)
           fields.emplace_back(change.field);
         json::object details{{"version", version.number},
                              {"fields", std::move(fields)},
-                             {"published", published_here},
+                             {"published", *published_here},
                              {"late", version.late}};
         if (level_changed) details["level"] = domain::level_name(*level);
         auto action =
@@ -789,21 +802,8 @@ Result<ImportReport> DirectoryService::import(const Actor& actor, const std::str
           version.number = based_on[i] + 1;
           LIAISON_TRY(store.insert_version(line.id, version));
           LIAISON_TRY(store.set_level(id, line.id, line.level));
-          auto nominations = store.nominations_of(line.id);
-          if (!nominations) return nominations.error();
-          for (const auto& each : *nominations) {
-            auto rules = store.rules(each.organisation_id);
-            if (!rules) return rules.error();
-            if (rules->approval_required) {
-              LIAISON_TRY(store.set_pending(each.organisation_id, line.id, version.number));
-            } else {
-              auto level = each.organisation_id == id ? line.level : each.level;
-              LIAISON_TRY(store.publish(each.organisation_id, line.id, version.number,
-                                        line.status == domain::EntryStatus::retired,
-                                        search_words_for(line.contact, state, level)));
-            }
-            LIAISON_TRY(store.confirm_entry(each.organisation_id, line.id, now));
-          }
+          auto spread = spread_version(store, line.id, version, state, id, line.level, now);
+          if (!spread) return spread.error();
         }
         json::object details{{"created", report.created},
                              {"changed", report.changed},

@@ -11,6 +11,7 @@
 #include "domain/formats/global_irt.h"
 #include "domain/formats/vcard.h"
 #include "web/api/directory_json.h"
+#include "web/api/resource_scope.h"
 
 namespace liaison::web {
 namespace json = boost::json;
@@ -199,16 +200,12 @@ Result<domain::Resource> directory_resource(const RequestContext& context,
   auto resource = domain::Resource::organisation((*members)->organisation.id);
   auto state = context.parameter("state");
   if (state.empty()) return resource;
-  auto code = domain::parse_state_code(state);
-  if (!code) return Error::invalid_argument("state: " + code.error().message);
-  const auto& list = (*members)->members;
-  auto found = std::find_if(list.begin(), list.end(), [&](const domain::State& each) {
-    return domain::matches(*code, each);
-  });
-  if (found == list.end())
-    return Error::not_found(std::string(state) + " is not a member of " +
-                            (*members)->organisation.code);
-  resource.state = found->alpha2;
+  auto member = member_state(**members, state);
+  // In a path, a state that is not a member names nothing: 404 (a query parameter gets 400).
+  if (!member && member.error().code == ErrorCode::conflict)
+    return Error::not_found(member.error().message);
+  if (!member) return Error::invalid_argument("state: " + member.error().message);
+  resource.state = *member;
   return resource;
 }
 
@@ -220,32 +217,23 @@ void add_directory_api(Router& router, services::DirectoryService& directory,
   auto read = Access::allow(Action::read_directory, scoped);
   auto id_of = [](const RequestContext& context) { return context.resource().organisation_id; };
 
-  router.add(http::verb::get, "/api/v1/organisations/{id}/entries", read,
-             [&, id_of](const RequestContext& context) {
-               Result<std::string> problem{std::string()};
-               auto filter = filter_from(context, problem);
-               if (!problem) return context.error(problem.error());
-               auto view = context.query("view").value_or("published") == "newest"
-                               ? store::EntryView::newest
-                               : store::EntryView::published;
-               auto entries = directory.entries(context.actor(), id_of(context), filter, view);
-               if (!entries) return context.error(entries.error());
-               return context.json(json::object{{"entries", entries_json(*entries)}});
-             });
-
+  // The organisation's entries, or one state's: the path's {state} narrows the filter.
+  auto list_entries = [&, id_of](const RequestContext& context) {
+    Result<std::string> problem{std::string()};
+    auto filter = filter_from(context, problem);
+    if (!problem) return context.error(problem.error());
+    auto view = context.query("view").value_or("published") == "newest"
+                    ? store::EntryView::newest
+                    : store::EntryView::published;
+    auto entries = directory.entries(context.actor(), id_of(context), filter, view);
+    if (!entries) return context.error(entries.error());
+    json::object body{{"entries", entries_json(*entries)}};
+    if (!context.resource().state.empty()) body["state"] = context.resource().state;
+    return context.json(body);
+  };
+  router.add(http::verb::get, "/api/v1/organisations/{id}/entries", read, list_entries);
   router.add(http::verb::get, "/api/v1/organisations/{id}/states/{state}/entries", read,
-             [&, id_of](const RequestContext& context) {
-               Result<std::string> problem{std::string()};
-               auto filter = filter_from(context, problem);
-               if (!problem) return context.error(problem.error());
-               auto view = context.query("view").value_or("published") == "newest"
-                               ? store::EntryView::newest
-                               : store::EntryView::published;
-               auto entries = directory.entries(context.actor(), id_of(context), filter, view);
-               if (!entries) return context.error(entries.error());
-               return context.json(json::object{{"state", context.resource().state},
-                                                {"entries", entries_json(*entries)}});
-             });
+             list_entries);
 
   router.add(
       http::verb::post, "/api/v1/organisations/{id}/entries",

@@ -22,17 +22,24 @@ Result<domain::Resource> resource_from_query(const RequestContext& context,
   }
   auto resource = domain::Resource::organisation((*members)->organisation.id);
   if (state.empty()) return resource;
-  auto code = domain::parse_state_code(state);
-  if (!code) return Error::invalid_argument("state: " + code.error().message);
-  const auto& list = (*members)->members;
+  auto member = member_state(**members, state);
+  if (!member) return Error::invalid_argument("state: " + member.error().message);
+  resource.state = *member;
+  return resource;
+}
+
+Result<std::string> member_state(const services::OrganisationMembers& organisation,
+                                 std::string_view code) {
+  auto parsed = domain::parse_state_code(code);
+  if (!parsed) return parsed.error();
+  const auto& list = organisation.members;
   auto found = std::find_if(list.begin(), list.end(), [&](const domain::State& each) {
-    return domain::matches(*code, each);
+    return domain::matches(*parsed, each);
   });
   if (found == list.end())
-    return Error::invalid_argument(
-        fmt::format("state: not a member of {}", (*members)->organisation.code));
-  resource.state = found->alpha2;
-  return resource;
+    return Error::conflict(
+        fmt::format("{} is not a member of {}", code, organisation.organisation.code));
+  return found->alpha2;
 }
 
 }  // namespace liaison::web

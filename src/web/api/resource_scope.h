@@ -13,6 +13,11 @@ namespace liaison::web {
 Result<domain::Resource> resource_from_query(const RequestContext& context,
                                              services::ReferenceService& reference);
 
+//! The alpha-2 of the member of `organisation` that `code` (alpha-2 or alpha-3) names: invalid
+//! argument for a malformed code, conflict ("not a member of OSCE") for a state outside it.
+Result<std::string> member_state(const services::OrganisationMembers& organisation,
+                                 std::string_view code);
+
 inline store::AccountScope account_scope(const domain::Resource& resource) {
   return {resource.organisation_id, resource.state};
 }
