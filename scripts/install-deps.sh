@@ -21,6 +21,8 @@ packages=(
   # the directory: ICU (folding, collation, time zones, language tags), GPGME and GnuPG (OpenPGP
   # keys), libphonenumber's library and the protobuf and Abseil headers its header needs (see below)
   libicu-dev libgpgme-dev gnupg libphonenumber8 libprotobuf-dev libabsl-dev
+  # mail: MIME (GMime), SMTP submission (libcurl)
+  libgmime-3.0-dev libcurl4-openssl-dev
   # reference data (state names in the six UN languages)
   iso-codes
   # test and benchmark peers
@@ -28,6 +30,9 @@ packages=(
   # browser tests (tests/e2e: Node.js runs Playwright, which drives Chromium) and SQL injection
   # scans (tests/security)
   nodejs chromium sqlmap
+  # mail peers for the tests and benchmarks: an SMTP sink (aiosmtpd), an SMTP/LMTP client (swaks),
+  # Postfix (a real MTA delivering to the LMTP listener; smtp-source for the baseline)
+  python3-aiosmtpd swaks postfix
   # vCard output is read back by an independent parser (tests/integration/formats)
   python3 python3-vobject
 )

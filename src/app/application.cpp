@@ -1,9 +1,12 @@
 #include "app/application.h"
 
+#include <unistd.h>
+
 #include "app/version.h"
 #include "web/api/account_api.h"
 #include "web/api/audit_api.h"
 #include "web/api/directory_api.h"
+#include "web/api/mail_api.h"
 #include "web/api/openapi_api.h"
 #include "web/api/reference_api.h"
 #include "web/embedded_assets.h"
@@ -14,12 +17,13 @@ namespace liaison::app {
 
 Application::Application(std::unique_ptr<store::Database> database,
                          std::chrono::milliseconds cache_lifetime,
-                         services::SecuritySettings security)
+                         services::SecuritySettings security, MailOptions mail)
     : database_(std::move(database)),
       reference_(*database_, clock_, cache_lifetime),
       accounts_(*database_, clock_, random_, security),
       sessions_(*database_, clock_, random_, security, cache_lifetime),
       directory_(*database_, clock_, random_, reference_),
+      mail_(*database_, clock_, random_, mail.sender_id, mail.sender.domain()),
       authenticator_(sessions_),
       pages_(random_),
       assets_(web::asset_files::files()) {
@@ -34,6 +38,9 @@ Application::Application(std::unique_ptr<store::Database> database,
   web::add_sign_in_pages(router_, pages_, sessions_, accounts_, reference_);
   web::add_account_pages(router_, pages_, sessions_, accounts_);
   web::add_directory_pages(router_, pages_, directory_, reference_);
+  web::add_mail_api(router_, mail_);
+  web::add_mail_pages(router_, pages_, mail_,
+                      {mail.sender, mail.demo_mode ? mail.spool_directory : std::string()});
   web::add_asset_routes(router_, assets_);
 }
 
@@ -46,10 +53,24 @@ Result<std::unique_ptr<store::Database>> open_store(const Config& config) {
 services::SecuritySettings security_settings(const Config& config) {
   services::SecuritySettings settings;
   settings.public_url = config.public_url;
+  settings.instance_name = config.instance_name;
   settings.session_idle = config.session_idle;
   settings.session_absolute = config.session_absolute;
   settings.invitation_lifetime = config.invitation_lifetime;
   return settings;
+}
+
+MailOptions mail_options(const Config& config) {
+  MailOptions options;
+  options.sender = {config.instance_name, config.mail_from};
+  options.sender_id = config.mail_sender_id;
+  if (options.sender_id.empty()) {
+    char host[256] = {};
+    options.sender_id = ::gethostname(host, sizeof host - 1) == 0 ? host : "liaison";
+  }
+  options.spool_directory = config.mail_spool;
+  options.demo_mode = config.demo_mode;
+  return options;
 }
 
 web::ServerOptions server_options(const Config& config) {

@@ -5,8 +5,10 @@
 #include "app/config.h"
 #include "base/error.h"
 #include "base/random.h"
+#include "mail/outbox_delivery.h"
 #include "services/account_service.h"
 #include "services/directory_service.h"
+#include "services/mail_service.h"
 #include "services/reference_service.h"
 #include "services/security_settings.h"
 #include "services/session_service.h"
@@ -20,6 +22,14 @@
 
 namespace liaison::app {
 
+//! What the mail pages and services need to know about the instance's mail.
+struct MailOptions {
+  mail::SenderIdentity sender;
+  std::string sender_id = "liaison";  //!< names this instance's claims on the outbox
+  std::string spool_directory;        //!< where the spool transport writes (demo mailbox)
+  bool demo_mode = false;             //!< show the spool as a mailbox page
+};
+
 //! The wired program: the database, the services over it, and the HTTP routes to them. `serve`
 //! runs one; integration tests build one around a temporary database.
 class Application {
@@ -27,7 +37,7 @@ class Application {
   //! Takes an open database whose schema is current (see store::check_schema).
   //! Reads that may be served from memory are at most `cache_lifetime` old.
   Application(std::unique_ptr<store::Database> database, std::chrono::milliseconds cache_lifetime,
-              services::SecuritySettings security = {});
+              services::SecuritySettings security = {}, MailOptions mail = {});
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
 
@@ -37,6 +47,7 @@ class Application {
   services::AccountService& accounts() { return accounts_; }
   services::SessionService& sessions() { return sessions_; }
   services::DirectoryService& directory() { return directory_; }
+  services::MailService& mail() { return mail_; }
 
  private:
   std::unique_ptr<store::Database> database_;
@@ -46,6 +57,7 @@ class Application {
   services::AccountService accounts_;
   services::SessionService sessions_;
   services::DirectoryService directory_;
+  services::MailService mail_;
   web::SessionAuthenticator authenticator_;
   web::PageRenderer pages_;
   web::Metrics metrics_;
@@ -58,6 +70,9 @@ Result<std::unique_ptr<store::Database>> open_store(const Config& config);
 
 //! Accounts and sessions as a configuration sets them.
 services::SecuritySettings security_settings(const Config& config);
+
+//! The mail identity and options a configuration asks for.
+MailOptions mail_options(const Config& config);
 
 //! The HTTP server options a configuration asks for.
 web::ServerOptions server_options(const Config& config);

@@ -1,5 +1,8 @@
 #include "app/commands.h"
 
+#include <iostream>
+#include <iterator>
+#include <optional>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -13,7 +16,12 @@
 #include "app/version.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "jobs/outbox_sender.h"
 #include "jobs/periodic_job.h"
+#include "mail/inbound_pipeline.h"
+#include "mail/lmtp_server.h"
+#include "mail/openpgp_mime.h"
+#include "mail/transport.h"
 #include "services/account_service.h"
 #include "services/audit_log.h"
 #include "services/demo_service.h"
@@ -42,6 +50,22 @@ Result<void> migrate(store::Database& database) {
     spdlog::info("{} is up to date", database.display_url());
   }
   return {};
+}
+
+std::unique_ptr<mail::Transport> mail_transport(const Config& config) {
+  if (config.smtp_url.empty()) return std::make_unique<mail::SpoolTransport>(config.mail_spool);
+  mail::SmtpSettings settings;
+  settings.url = config.smtp_url;
+  settings.require_tls = config.smtp_require_tls;
+  settings.username = config.smtp_username;
+  settings.password = config.smtp_password;
+  settings.ca_file = config.smtp_ca_file;
+  return std::make_unique<mail::SmtpTransport>(std::move(settings));
+}
+
+Result<mail::InstanceKeyring> open_keyring(const Config& config) {
+  return mail::InstanceKeyring::open(
+      config.gnupg_home, fmt::format("{} <{}>", config.instance_name, config.mail_from));
 }
 
 }  // namespace
@@ -203,7 +227,17 @@ int run_serve(const Config& config, bool migrate_first) {
   }
 
   auto display_url = (*database)->display_url();
-  Application application(std::move(*database), config.cache_lifetime, security_settings(config));
+  Application application(std::move(*database), config.cache_lifetime, security_settings(config),
+                          mail_options(config));
+  auto keyring = open_keyring(config);
+  if (!keyring) return fail("cannot open the instance's OpenPGP key", keyring.error());
+  spdlog::info("instance OpenPGP key {} in {}", keyring->fingerprint(), keyring->home());
+  jobs::OutboxSender sender(application.mail(), mail_transport(config), mail_options(config).sender,
+                            &*keyring, {});
+  sender.start();
+  spdlog::info("mail: {} as {}",
+               config.smtp_url.empty() ? "spool " + config.mail_spool : "relay " + config.smtp_url,
+               config.mail_from);
 
   web::AccessLogSink access_log;
   if (config.access_log) {
@@ -224,9 +258,32 @@ int run_serve(const Config& config, bool migrate_first) {
   // Reminders go out 30, 7 and 0 days before a state's entries fall due; checking hourly keeps
   // them within the hour of the organisation's day turning.
   jobs::PeriodicJob reminders(io, "freshness reminders", std::chrono::hours(1), [&] {
-    return application.directory().queue_reminders(config.public_url);
+    return application.directory().queue_reminders({config.instance_name, config.public_url});
   });
   reminders.start();
+
+  // Replies and bounces from the MTA. A database failure answers 451, so the MTA keeps the mail
+  // and tries again; anything else (unknown tokens included) is taken.
+  std::optional<mail::LmtpServer> lmtp;
+  if (!config.lmtp_listen.empty()) {
+    mail::LmtpSettings lmtp_settings;
+    lmtp_settings.listen = config.lmtp_listen;
+    lmtp_settings.server_name = config.instance_name;
+    lmtp.emplace(
+        io, lmtp_settings, [&](const mail::LmtpEnvelope& envelope, std::string_view message) {
+          auto received = mail::receive_mail(message, {envelope.mail_from, envelope.recipients},
+                                             application.mail(), &*keyring);
+          mail::LmtpReply reply;
+          if (!received) {
+            spdlog::error("lmtp: cannot record a mail: {}", received.error().message);
+            reply = {451, "4.3.0 cannot record the message now, try again later"};
+          }
+          return std::vector<mail::LmtpReply>(envelope.recipients.size(), reply);
+        });
+    if (auto started = lmtp->start(); !started)
+      return fail("cannot start the LMTP listener", started.error());
+    spdlog::info("LMTP listener on {}", config.lmtp_listen);
+  }
 
   boost::asio::steady_timer deadline(io);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -235,6 +292,7 @@ int run_serve(const Config& config, bool migrate_first) {
     spdlog::info("received signal {}, finishing {} open connection(s)", signal,
                  server.open_connections());
     reminders.stop();
+    if (lmtp) lmtp->stop();
     deadline.expires_after(config.shutdown_timeout);
     deadline.async_wait([&](const boost::system::error_code& timer_ec) {
       if (timer_ec) return;
@@ -256,7 +314,36 @@ int run_serve(const Config& config, bool migrate_first) {
   io.run();
   for (auto& worker : workers)
     worker.join();
+  sender.stop();
+  keyring->stop_agent();
   spdlog::info("stopped");
+  return ExitCode::exit_ok;
+}
+
+int run_mail_ingest(const Config& config, const MailIngest& ingest) {
+  // sysexits.h's EX_TEMPFAIL: MTAs that deliver by pipe keep the mail and try again later.
+  constexpr int kTemporaryFailure = 75;
+  std::string raw{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  auto database = open_store(config);
+  if (!database) {
+    spdlog::error("cannot open the database: {}", database.error().message);
+    return kTemporaryFailure;
+  }
+  if (auto checked = store::check_schema(**database); !checked)
+    return fail("cannot use this database", checked.error());
+  Application application(std::move(*database), config.cache_lifetime, security_settings(config),
+                          mail_options(config));
+  auto keyring = open_keyring(config);
+  if (!keyring) spdlog::warn("no instance OpenPGP key: {}", keyring.error().message);
+  auto received = mail::receive_mail(raw, {ingest.envelope_from, ingest.recipients},
+                                     application.mail(), keyring ? &*keyring : nullptr);
+  if (keyring) keyring->stop_agent();
+  if (!received) {
+    spdlog::error("cannot record the mail: {}", received.error().message);
+    return kTemporaryFailure;
+  }
+  fmt::print("{} {}\n", received->recorded ? "recorded" : "already recorded",
+             received->token_status);
   return ExitCode::exit_ok;
 }
 

@@ -47,6 +47,15 @@ struct AdminToken {
 //! and prints it once on standard output.
 int run_admin_issue_token(const Config& config, const AdminToken& token);
 
+struct MailIngest {
+  std::string envelope_from;
+  std::vector<std::string> recipients;
+};
+//! `liaison mail ingest`: records the mail on standard input, for an MTA that delivers by
+//! pipe. Exits 0 when it is recorded (or was before, or its token is unknown: never a bounce
+//! loop), 75 (EX_TEMPFAIL: the MTA keeps it and tries again) when the database cannot take it.
+int run_mail_ingest(const Config& config, const MailIngest& ingest);
+
 void configure_logging(const Config& config);
 
 }  // namespace liaison::app

@@ -65,6 +65,37 @@ constexpr SettingInfo kSettings[] = {
     {"session_absolute_hours", "12",
      "Hours after sign-in at which a session ends however active it is."},
     {"invitation_hours", "72", "Hours an invitation link stays valid."},
+    {"instance_name", "\"Liaison\"",
+     "The name this instance goes by in mail and in authenticator apps."},
+    {"mail_from", "\"liaison@localhost\"",
+     "The address mail comes from. Its domain also receives the answers: replies go to "
+     "`reply+TOKEN@` and bounces to `bounce+TOKEN@` that domain, so its MTA must hand them to the "
+     "LMTP listener (`lmtp_listen`) or to `liaison mail ingest`."},
+    {"smtp_url", "\"\"",
+     "The SMTP relay mail is sent through: `smtp://host:port` (STARTTLS when the relay offers "
+     "it) or `smtps://host:port` (TLS from the start). Empty: mail is written to `mail_spool` "
+     "instead of being sent."},
+    {"smtp_username", "\"\"", "User name for SMTP AUTH at the relay; empty: no AUTH."},
+    {"smtp_password", "\"\"", "Password for SMTP AUTH (better set as LIAISON_SMTP_PASSWORD)."},
+    {"smtp_require_tls", "false",
+     "Refuse to send over `smtp://` unless the relay agrees to STARTTLS."},
+    {"smtp_ca_file", "\"\"",
+     "PEM file of the authorities the relay's certificate is checked against; empty: the "
+     "system's."},
+    {"mail_spool", "\"mail-spool\"",
+     "Directory that receives each message as a `.eml` file when `smtp_url` is empty."},
+    {"lmtp_listen", "\"\"",
+     "Where the LMTP listener for replies and bounces listens: `127.0.0.1:2424`, `[::1]:2424` "
+     "or `unix:/run/liaison/lmtp.sock`. Empty: no listener."},
+    {"gnupg_home", "\"gnupg\"",
+     "GnuPG home directory that holds this instance's own OpenPGP key (created on first start): "
+     "outgoing mail is signed with it, and answers encrypted to it are read with it."},
+    {"mail_sender_id", "\"\"",
+     "Names this instance's hold on messages it is sending; instances sharing one database need "
+     "different ones. Empty: the host name."},
+    {"demo_mode", "false",
+     "Demonstration instance: shows the mail spool as a mailbox page with a button that "
+     "simulates a reply. Never on a real instance."},
 };
 
 std::string env_name(std::string_view key) {
@@ -270,6 +301,74 @@ Result<void> apply(std::string_view key, const RawValue& raw, Config& config) {
     config.public_url = *value;
     while (config.public_url.ends_with('/'))
       config.public_url.pop_back();
+    return {};
+  }
+  if (key == "instance_name" || key == "smtp_username" || key == "smtp_password" ||
+      key == "mail_spool" || key == "gnupg_home" || key == "mail_sender_id") {
+    auto value = as_string(key, raw);
+    if (!value) return value.error();
+    if ((key == "instance_name" || key == "mail_spool" || key == "gnupg_home") &&
+        trim_blanks(*value).empty())
+      return config_error(key, raw, "must not be empty");
+    std::string* targets[] = {&config.instance_name, &config.smtp_username, &config.smtp_password,
+                              &config.mail_spool,    &config.gnupg_home,    &config.mail_sender_id};
+    constexpr std::string_view kKeys[] = {"instance_name", "smtp_username", "smtp_password",
+                                          "mail_spool",    "gnupg_home",    "mail_sender_id"};
+    for (std::size_t i = 0; i < std::size(kKeys); ++i)
+      if (kKeys[i] == key) *targets[i] = *value;
+    return {};
+  }
+  if (key == "mail_from") {
+    auto value = as_string(key, raw);
+    if (!value) return value.error();
+    auto at = value->find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == value->size() ||
+        value->find_first_of(" \t<>\"\r\n", 0) != std::string::npos ||
+        value->find('@', at + 1) != std::string::npos)
+      return config_error(key, raw,
+                          fmt::format("expected an address like liaison@example.org, "
+                                      "got \"{}\"",
+                                      *value));
+    config.mail_from = *value;
+    return {};
+  }
+  if (key == "smtp_url") {
+    auto value = as_string(key, raw);
+    if (!value) return value.error();
+    if (!value->empty()) {
+      auto url = boost::urls::parse_absolute_uri(*value);
+      if (!url || (url->scheme() != "smtp" && url->scheme() != "smtps") || url->host().empty())
+        return config_error(key, raw, "expected smtp://host:port or smtps://host:port");
+    }
+    config.smtp_url = *value;
+    return {};
+  }
+  if (key == "smtp_ca_file") {
+    auto value = as_string(key, raw);
+    if (!value) return value.error();
+    std::error_code ec;
+    if (!value->empty() && !std::filesystem::is_regular_file(*value, ec))
+      return config_error(key, raw, fmt::format("no such file \"{}\"", *value));
+    config.smtp_ca_file = *value;
+    return {};
+  }
+  if (key == "lmtp_listen") {
+    auto value = as_string(key, raw);
+    if (!value) return value.error();
+    if (!value->empty() && !value->starts_with("unix:/")) {
+      RawValue listen{*value, raw.source};
+      Config scratch;
+      if (auto parsed = parse_listen(listen, scratch); !parsed)
+        return config_error(key, raw,
+                            fmt::format("expected host:port or unix:/path, got \"{}\"", *value));
+    }
+    config.lmtp_listen = *value;
+    return {};
+  }
+  if (key == "smtp_require_tls" || key == "demo_mode") {
+    auto value = as_boolean(key, raw);
+    if (!value) return value.error();
+    (key == "demo_mode" ? config.demo_mode : config.smtp_require_tls) = *value;
     return {};
   }
   if (key == "session_idle_minutes") {

@@ -34,6 +34,19 @@ struct Config {
   std::chrono::minutes session_idle{0};
   std::chrono::hours session_absolute{0};
   std::chrono::hours invitation_lifetime{0};
+  std::string instance_name;
+  // Mail (docs/mail.md)
+  std::string mail_from;  //!< addr-spec; its domain carries reply+TOKEN@ and bounce+TOKEN@
+  std::string smtp_url;   //!< empty: mail goes to mail_spool
+  std::string smtp_username;
+  std::string smtp_password;
+  bool smtp_require_tls = false;
+  std::string smtp_ca_file;
+  std::string mail_spool;
+  std::string lmtp_listen;  //!< empty: no LMTP listener
+  std::string gnupg_home;
+  std::string mail_sender_id;  //!< names this instance's claims on the outbox
+  bool demo_mode = false;
 };
 
 //! One documented setting: its TOML key (the environment variable is LIAISON_ + KEY in upper

@@ -67,6 +67,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 366));
   issue_token->add_option("--name", token.name, "What the token is for, as its owner sees it")
       ->capture_default_str();
+  auto* mail = cli.add_subcommand("mail", "Work with mail");
+  mail->require_subcommand(1);
+  liaison::app::MailIngest ingest;
+  auto* mail_ingest = mail->add_subcommand(
+      "ingest", "Record one mail read from standard input (a reply, bounce or auto-reply)");
+  mail_ingest->add_option("--from", ingest.envelope_from, "The envelope sender (MAIL FROM)");
+  mail_ingest->add_option("--to", ingest.recipients,
+                          "An envelope recipient (RCPT TO), e.g. reply+TOKEN@…; repeat for more");
   auto* policy = cli.add_subcommand("policy", "Show the authorization policy");
   bool policy_markdown = false;
   policy->add_flag("--markdown", policy_markdown, "Print the policy table as Markdown")->required();
@@ -116,6 +124,7 @@ int main(int argc, char** argv) {
   if (*demo) return liaison::app::run_demo(*loaded);
   if (*audit_verify) return liaison::app::run_audit_verify(*loaded);
   if (*issue_token) return liaison::app::run_admin_issue_token(*loaded, token);
+  if (*mail_ingest) return liaison::app::run_mail_ingest(*loaded, ingest);
   if (*create_operator) invite.role = "operator";
   if (*create_secretariat) invite.role = "secretariat";
   if (*admin) return liaison::app::run_admin_invite(*loaded, invite);

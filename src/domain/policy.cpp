@@ -95,6 +95,12 @@ const std::vector<PolicyRule>& rules() {
        "manage_directory",
        "Set an organisation's re-confirmation cycle, change-notice period and approval rule",
        {A{Role::operator_, Reach::instance}, A{Role::secretariat, Reach::organisation}}},
+      // Operators run the mail system. The queue shows addresses, subjects and errors but never
+      // bodies, which carry invitation links and answer tokens.
+      {Action::manage_mail,
+       "manage_mail",
+       "See the outbox, inbound mail and undeliverable addresses; send failed mail again",
+       {A{Role::operator_, Reach::instance}}},
   };
   return table;
 }

@@ -29,6 +29,7 @@ enum class Action {
   approve_entries,   //!< publish changes where the organisation's rules ask for approval
   read_freshness,    //!< the freshness dashboard of every member state
   manage_directory,  //!< set an organisation's re-confirmation cycle and approval rule
+  manage_mail,       //!< the outbox, inbound mail and undeliverable addresses; retry failed mail
 };
 
 //! What an action applies to: the instance (both empty), an organisation, or a state's part of

@@ -22,6 +22,13 @@ namespace liaison::services {
 namespace json = boost::json;
 namespace {
 
+//! What the mail templates' `role` partial needs to name a grant in the recipient's language.
+json::object grant_values(const domain::RoleGrant& grant, std::string_view organisation_code) {
+  return {{"role", domain::role_name(grant.role)},
+          {"organisation", organisation_code},
+          {"state", grant.state}};
+}
+
 constexpr std::size_t kRecoveryCodes = 10;
 constexpr std::string_view kRecoveryAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
 
@@ -149,13 +156,9 @@ Result<InvitationOutcome> AccountService::invite(const Actor& actor, InvitationR
                            actor.event("role.granted", "account:" + account.id,
                                        json::serialize(json::object{{"grant", grant_json(grant)}}),
                                        grant.organisation_id)));
-          LIAISON_TRY(queue_mail(
-              connection, clock_, random_, "role_granted", account.email,
-              fmt::format("{}: you are now {}", settings_.instance_name, role_text),
-              fmt::format("Hello {},\n\nyou are now {} in {}.\nSign in at {}/sign-in to see "
-                          "what this lets you do.\n",
-                          account.display_name, role_text, settings_.instance_name,
-                          settings_.public_url)));
+          LIAISON_TRY(queue_mail(connection, clock_, random_, mail_identity(settings_),
+                                 {"role_granted", account.email, account.display_name,
+                                  grant.organisation_id, grant_values(grant, *organisation_code)}));
           return InvitationOutcome{{}, account.id, {}, {}};
         }
 
@@ -171,15 +174,12 @@ Result<InvitationOutcome> AccountService::invite(const Actor& actor, InvitationR
         invitation.expires_at = format_utc(now + settings_.invitation_lifetime);
         LIAISON_TRY(accounts.insert_invitation(invitation, sha256_hex(secret)));
         auto link = fmt::format("{}/invitations/{}", settings_.public_url, secret);
-        LIAISON_TRY(queue_mail(
-            connection, clock_, random_, "invitation", invitation.email,
-            fmt::format("Invitation to {}", settings_.instance_name),
-            fmt::format(
-                "Hello {},\n\nyou are invited to {} as {}.\n\nOpen this link to set a password "
-                "and enrol an authenticator app:\n{}\n\nThe link works once and expires at {} "
-                "(UTC). If you did not expect this invitation, ignore this mail.\n",
-                invitation.display_name, settings_.instance_name, role_text, link,
-                invitation.expires_at)));
+        auto values = grant_values(grant, *organisation_code);
+        values["link"] = link;
+        values["expires_at"] = invitation.expires_at.substr(0, 16);
+        LIAISON_TRY(queue_mail(connection, clock_, random_, mail_identity(settings_),
+                               {"invitation", invitation.email, invitation.display_name,
+                                grant.organisation_id, std::move(values)}));
         json::object details{{"email", invitation.email},
                              {"display_name", invitation.display_name},
                              {"grant", grant_json(grant)},

@@ -819,7 +819,7 @@ Result<ImportReport> DirectoryService::import(const Actor& actor, const std::str
   return report;
 }
 
-Result<std::int64_t> DirectoryService::queue_reminders(const std::string& public_url) {
+Result<std::int64_t> DirectoryService::queue_reminders(const MailIdentity& identity) {
   auto organisations = reference_.organisations();
   if (!organisations) return organisations.error();
   std::int64_t queued = 0;
@@ -856,17 +856,15 @@ Result<std::int64_t> DirectoryService::queue_reminders(const std::string& public
                                                 g.organisation_id == id && g.state == row.state;
                                        });
               if (!focal || person.status != domain::AccountStatus::active) continue;
-              auto when = *offset == 0 ? std::string("today")
-                                       : fmt::format("in {} days, on {}", *offset, due_on);
-              LIAISON_TRY(queue_mail(
-                  connection, clock_, random_, "freshness_reminder", person.email,
-                  fmt::format("{} directory: please re-confirm the entries of {} ({})",
-                              found->organisation.code, row.state, due_on),
-                  fmt::format("Hello {},\n\nthe {} entries of {} in the {} directory fall due "
-                              "for re-confirmation {}.\nPlease check them and confirm they are "
-                              "current at {}/directory/{}/states/{}\n",
-                              person.display_name, row.entries, row.state, found->organisation.code,
-                              when, public_url, found->organisation.code, row.state)));
+              boost::json::object values{{"organisation", found->organisation.code},
+                                         {"state", row.state},
+                                         {"entries", row.entries},
+                                         {"due_on", due_on},
+                                         {"today", *offset == 0},
+                                         {"days", *offset}};
+              LIAISON_TRY(queue_mail(connection, clock_, random_, identity,
+                                     {"freshness_reminder", person.email, person.display_name, id,
+                                      std::move(values), domain::Tlp::clear, true}));
               ++count;
             }
           }

@@ -13,6 +13,7 @@
 #include "domain/freshness.h"
 #include "domain/organisation.h"
 #include "services/actor.h"
+#include "services/outbox.h"
 #include "services/reference_service.h"
 #include "store/database.h"
 #include "store/directory_store.h"
@@ -141,7 +142,7 @@ class DirectoryService {
 
   //! Queues the freshness reminders due now (30, 7 and 0 days before a state falls due) to the
   //! state's focal points; returns how many mails were queued.
-  Result<std::int64_t> queue_reminders(const std::string& public_url);
+  Result<std::int64_t> queue_reminders(const MailIdentity& identity);
   //! A communication check reached the entry at `at`.
   Result<void> mark_verified(const std::string& entry_id, const std::string& at);
 

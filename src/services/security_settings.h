@@ -3,6 +3,8 @@
 #include <chrono>
 #include <string>
 
+#include "services/outbox.h"
+
 namespace liaison::services {
 
 //! The knobs of accounts and sessions, from the configuration (app/config.h).
@@ -16,5 +18,9 @@ struct SecuritySettings {
   //! The issuer authenticator apps show beside the code.
   std::string instance_name = "Liaison";
 };
+
+inline MailIdentity mail_identity(const SecuritySettings& settings) {
+  return {settings.instance_name, settings.public_url};
+}
 
 }  // namespace liaison::services

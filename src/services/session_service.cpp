@@ -196,18 +196,12 @@ Result<NewSession> SessionService::sign_in(const SignInAttempt& attempt) {
         auto address_record = next_failure(address_throttle, now);
         if (found && account_record.blocked_until && !account_record.owner_notified) {
           account_record.owner_notified = true;
-          LIAISON_TRY(queue_mail(
-              connection, clock_, random_, "lockout", found->account.email,
-              fmt::format("{}: sign-in to your account is blocked for a while",
-                          settings_.instance_name),
-              fmt::format(
-                  "Hello {},\n\nthere were {} failed attempts to sign in to your {} account, the "
-                  "last from the address {}. Further attempts are refused until {} UTC.\n\nIf "
-                  "this was you, wait and try again. If it was not, your password may be known "
-                  "to someone: tell your organisation's secretariat or the operator of {}.\n",
-                  found->account.display_name, account_record.failures, settings_.instance_name,
-                  attempt.address, account_record.blocked_until->substr(0, 19),
-                  settings_.public_url)));
+          boost::json::object values{{"failures", account_record.failures},
+                                     {"address", attempt.address},
+                                     {"until", account_record.blocked_until->substr(0, 19)}};
+          LIAISON_TRY(queue_mail(connection, clock_, random_, mail_identity(settings_),
+                                 {"lockout", found->account.email, found->account.display_name, "",
+                                  std::move(values)}));
         }
         LIAISON_TRY(sessions.save_throttle(account_throttle.key, account_record));
         LIAISON_TRY(sessions.save_throttle(address_throttle.key, address_record));

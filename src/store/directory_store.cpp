@@ -247,6 +247,20 @@ Result<void> DirectoryStore::insert_version(const std::string& entry_id,
   auto updated =
       connection_.execute("UPDATE entries SET latest_version = $2 WHERE id = $1", latest);
   if (!updated) return updated.error();
+  // Mail to an address looks up its recipient's key and languages here (services/outbox.cpp).
+  Value entry[] = {entry_id};
+  auto cleared = connection_.execute("DELETE FROM contact_addresses WHERE entry_id = $1", entry);
+  if (!cleared) return cleared.error();
+  if (version.status != domain::EntryStatus::active) return {};
+  for (const auto* email : {&version.contact.functional_email, &version.contact.personal_email}) {
+    if (email->empty()) continue;
+    Value address[] = {ascii_lower(trim_blanks(*email)), entry_id};
+    auto listed = connection_.execute(
+        "INSERT INTO contact_addresses (address_key, entry_id) VALUES ($1, $2) "
+        "ON CONFLICT DO NOTHING",
+        address);
+    if (!listed) return listed.error();
+  }
   return {};
 }
 
@@ -418,6 +432,25 @@ Result<void> DirectoryStore::confirm_entry(const std::string& organisation_id,
       parameters);
   if (!updated) return updated.error();
   return {};
+}
+
+Result<std::vector<domain::Contact>> DirectoryStore::contacts_by_address(
+    const std::string& address) {
+  Value parameters[] = {ascii_lower(trim_blanks(address))};
+  auto rows = connection_.query(
+      std::string("SELECT ") + std::string(kVersionColumns) +
+          " FROM contact_addresses a JOIN entries e ON e.id = a.entry_id "
+          "JOIN entry_versions v ON v.entry_id = e.id AND v.version = e.latest_version "
+          "WHERE a.address_key = $1 ORDER BY e.created_at, e.id",
+      parameters);
+  if (!rows) return rows.error();
+  std::vector<domain::Contact> contacts;
+  for (const auto& row : *rows) {
+    auto version = version_from(row, 0);
+    if (!version) return version.error();
+    contacts.push_back(std::move(version->contact));
+  }
+  return contacts;
 }
 
 Result<void> DirectoryStore::mark_verified(const std::string& entry_id, const std::string& at) {

@@ -80,6 +80,9 @@ class DirectoryStore {
   Result<void> confirm_entry(const std::string& organisation_id, const std::string& entry_id,
                              const std::string& now);
   //! Records that a communication check reached the entry (all its nominations).
+  //! The latest versions of the active entries that list `address` (either e-mail, any case):
+  //! what mail to that address needs to know (the recipient's key and working languages).
+  Result<std::vector<domain::Contact>> contacts_by_address(const std::string& address);
   Result<void> mark_verified(const std::string& entry_id, const std::string& at);
 
   //! Entries of an organisation with the version `view` asks for, sorted by state then id

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "mail/outbox_delivery.h"
 #include "services/account_service.h"
 #include "services/directory_service.h"
+#include "services/mail_service.h"
 #include "services/reference_service.h"
 #include "services/session_service.h"
 #include "web/pages/page_renderer.h"
@@ -23,6 +25,16 @@ void add_account_pages(Router& router, const PageRenderer& pages,
 void add_directory_pages(Router& router, const PageRenderer& pages,
                          services::DirectoryService& directory,
                          services::ReferenceService& reference);
+
+struct MailPageOptions {
+  mail::SenderIdentity sender;
+  std::string demo_spool;  //!< not empty in demo mode only: the spool shown as a mailbox
+};
+
+//! The operators' mail page (/mail: the outbox, inbound mail, undeliverable addresses, retry)
+//! and, in demo mode, the demo mailbox (/demo/mailbox) with its simulated replies.
+void add_mail_pages(Router& router, const PageRenderer& pages, services::MailService& mail,
+                    MailPageOptions options);
 
 //! "focal point for FR in OSCE": a role as people read it.
 std::string describe_grant(const domain::RoleGrant& grant, services::ReferenceService& reference);

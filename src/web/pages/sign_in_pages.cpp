@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "web/authentication.h"
@@ -71,6 +73,11 @@ void add_sign_in_pages(Router& router, const PageRenderer& pages,
     for (const auto& grant : authenticated->account.grants)
       roles.push_back(describe_grant(grant, reference));
     data.set("roles", roles);
+    const bool operator_ = std::any_of(
+        authenticated->account.grants.begin(), authenticated->account.grants.end(),
+        [](const domain::RoleGrant& grant) { return grant.role == domain::Role::operator_; });
+    data.set("operator",
+             operator_ ? mustache::data::type::bool_true : mustache::data::type::bool_false);
     return pages.render(context, "home", data, {"Liaison"});
   });
 

@@ -655,12 +655,12 @@ TEST_P(Directory, FocalPointsAreRemindedBeforeTheirStateFallsDue) {
   // DE and FR fall due on 2026-03-10.
 
   clock.set(at("2026-02-07T10:00:00Z"));  // 31 days before
-  auto none = directory->queue_reminders("https://liaison.example.org");
+  auto none = directory->queue_reminders({"Liaison", "https://liaison.example.org"});
   ASSERT_TRUE(none) << none.error().message;
   EXPECT_EQ(*none, 0);
 
   clock.set(at("2026-02-08T09:00:00Z"));  // 30 days before
-  auto first = directory->queue_reminders("https://liaison.example.org");
+  auto first = directory->queue_reminders({"Liaison", "https://liaison.example.org"});
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_EQ(*first, 1);
   EXPECT_EQ(reminder_recipients(), std::vector<std::string>{"focal.de@example.org"});
@@ -675,17 +675,17 @@ TEST_P(Directory, FocalPointsAreRemindedBeforeTheirStateFallsDue) {
       << rows->front().text(1);
 
   clock.set(at("2026-02-08T18:00:00Z"));  // the same day
-  EXPECT_EQ(directory->queue_reminders("https://liaison.example.org").value(), 0);
+  EXPECT_EQ(directory->queue_reminders({"Liaison", "https://liaison.example.org"}).value(), 0);
   clock.set(at("2026-02-20T10:00:00Z"));
-  EXPECT_EQ(directory->queue_reminders("https://liaison.example.org").value(), 0);
+  EXPECT_EQ(directory->queue_reminders({"Liaison", "https://liaison.example.org"}).value(), 0);
   clock.set(at("2026-03-03T10:00:00Z"));  // 7 days before
-  EXPECT_EQ(directory->queue_reminders("https://liaison.example.org").value(), 1);
-  EXPECT_EQ(directory->queue_reminders("https://liaison.example.org").value(), 0);
+  EXPECT_EQ(directory->queue_reminders({"Liaison", "https://liaison.example.org"}).value(), 1);
+  EXPECT_EQ(directory->queue_reminders({"Liaison", "https://liaison.example.org"}).value(), 0);
   EXPECT_EQ(reminder_recipients().size(), 2u);
   clock.set(at("2026-03-12T10:00:00Z"));  // overdue: the last reminder, once
-  EXPECT_EQ(directory->queue_reminders("https://liaison.example.org").value(), 1);
+  EXPECT_EQ(directory->queue_reminders({"Liaison", "https://liaison.example.org"}).value(), 1);
   clock.set(at("2026-03-13T10:00:00Z"));
-  EXPECT_EQ(directory->queue_reminders("https://liaison.example.org").value(), 0);
+  EXPECT_EQ(directory->queue_reminders({"Liaison", "https://liaison.example.org"}).value(), 0);
 
   auto recipients = reminder_recipients();
   EXPECT_EQ(recipients, std::vector<std::string>(3, "focal.de@example.org"));
@@ -694,7 +694,7 @@ TEST_P(Directory, FocalPointsAreRemindedBeforeTheirStateFallsDue) {
   // A confirmation starts a new cycle.
   ASSERT_TRUE(directory->reconfirm(focal(osce, "DE"), "OSCE", "DE"));
   clock.set(at("2027-02-11T10:00:00Z"));  // 30 days before 2027-03-13
-  EXPECT_EQ(directory->queue_reminders("https://liaison.example.org").value(), 1);
+  EXPECT_EQ(directory->queue_reminders({"Liaison", "https://liaison.example.org"}).value(), 1);
   EXPECT_EQ(reminder_recipients().size(), 4u);
 }
 

@@ -416,6 +416,16 @@ std::vector<Row> expectation_table() {
       // The audit log of OSCE.
       {verb::get, "/api/v1/audit", auditors_of_osce, get("/api/v1/audit?organisation=OSCE")},
 
+      // The mail system: operators only, and no token scope covers it.
+      {verb::get, "/api/v1/mail/outbox", operators, get("/api/v1/mail/outbox?status=pending")},
+      {verb::post, "/api/v1/mail/outbox/{id}/retry", operators,
+       get("/api/v1/mail/outbox/0190aaaa-0000-7000-8000-000000000000/retry"), not_refused},
+      {verb::get, "/api/v1/mail/inbound", operators, get("/api/v1/mail/inbound")},
+      {verb::get, "/api/v1/mail/undeliverable", operators, get("/api/v1/mail/undeliverable")},
+      {verb::get, "/mail", operators, get("/mail")},
+      {verb::post, "/mail/{id}/retry", operators,
+       form("/mail/0190aaaa-0000-7000-8000-000000000000/retry", ""), not_refused},
+
       // The OSCE directory.
       {verb::get, "/api/v1/organisations/{id}/entries", osce_readers,
        get("/api/v1/organisations/OSCE/entries")},

@@ -77,6 +77,18 @@ std::string as_toml(const Config& config, std::string_view key) {
       joined += (joined.empty() ? "" : ",") + proxy;
     return quoted(joined);
   }
+  if (key == "instance_name") return quoted(config.instance_name);
+  if (key == "mail_from") return quoted(config.mail_from);
+  if (key == "smtp_url") return quoted(config.smtp_url);
+  if (key == "smtp_username") return quoted(config.smtp_username);
+  if (key == "smtp_password") return quoted(config.smtp_password);
+  if (key == "smtp_require_tls") return config.smtp_require_tls ? "true" : "false";
+  if (key == "smtp_ca_file") return quoted(config.smtp_ca_file);
+  if (key == "mail_spool") return quoted(config.mail_spool);
+  if (key == "lmtp_listen") return quoted(config.lmtp_listen);
+  if (key == "gnupg_home") return quoted(config.gnupg_home);
+  if (key == "mail_sender_id") return quoted(config.mail_sender_id);
+  if (key == "demo_mode") return config.demo_mode ? "true" : "false";
   return "<unknown key " + std::string(key) + ": teach config_test.cpp about it>";
 }
 
@@ -146,12 +158,36 @@ TEST_F(ConfigTest, TheSettingsTableListsEveryKnownSettingOnce) {
   std::vector<std::string> keys;
   for (const auto& setting : settings())
     keys.emplace_back(setting.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{
-                      "database", "listen", "threads", "database_pool_size", "log_level",
-                      "access_log", "max_header_bytes", "max_body_bytes", "idle_timeout_seconds",
-                      "cache_milliseconds", "tls_certificate", "tls_private_key", "trusted_proxies",
-                      "shutdown_timeout_seconds", "public_url", "session_idle_minutes",
-                      "session_absolute_hours", "invitation_hours"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"database",
+                                            "listen",
+                                            "threads",
+                                            "database_pool_size",
+                                            "log_level",
+                                            "access_log",
+                                            "max_header_bytes",
+                                            "max_body_bytes",
+                                            "idle_timeout_seconds",
+                                            "cache_milliseconds",
+                                            "tls_certificate",
+                                            "tls_private_key",
+                                            "trusted_proxies",
+                                            "shutdown_timeout_seconds",
+                                            "public_url",
+                                            "session_idle_minutes",
+                                            "session_absolute_hours",
+                                            "invitation_hours",
+                                            "instance_name",
+                                            "mail_from",
+                                            "smtp_url",
+                                            "smtp_username",
+                                            "smtp_password",
+                                            "smtp_require_tls",
+                                            "smtp_ca_file",
+                                            "mail_spool",
+                                            "lmtp_listen",
+                                            "gnupg_home",
+                                            "mail_sender_id",
+                                            "demo_mode"}));
   for (const auto& setting : settings()) {
     EXPECT_FALSE(setting.description.empty()) << setting.key;
     EXPECT_FALSE(setting.default_value.empty()) << setting.key;

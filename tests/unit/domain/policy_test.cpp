@@ -63,7 +63,7 @@ constexpr Action kAllActions[] = {
     Action::invite_operator, Action::invite_secretariat, Action::invite_observer,
     Action::invite_focal,    Action::invite_poc,         Action::read_directory,
     Action::read_drafts,     Action::edit_entries,       Action::approve_entries,
-    Action::read_freshness,  Action::manage_directory,
+    Action::read_freshness,  Action::manage_directory,   Action::manage_mail,
 };
 
 // Where a grant's holder is allowed each action, written out by hand from docs/authorization.md
@@ -115,6 +115,8 @@ TEST(Policy, SecretariatReachesItsOwnOrganisation) {
       {Action::approve_entries, kOwnOrganisation},
       {Action::read_freshness, kOwnOrganisation},
       {Action::manage_directory, kOwnOrganisation},
+      // The mail queue spans organisations and shows every recipient: operators only.
+      {Action::manage_mail, kNowhere},
   };
   expect_decisions(principal({secretariat_of(kOsce)}), expected, "secretariat of OSCE");
 }
@@ -140,6 +142,7 @@ TEST(Policy, FocalPointReachesItsOwnStateOnly) {
       {Action::approve_entries, kNowhere},
       {Action::read_freshness, kNowhere},
       {Action::manage_directory, kNowhere},
+      {Action::manage_mail, kNowhere},
   };
   expect_decisions(principal({focal_of(kOsce, "DE")}), expected, "focal of OSCE/DE");
 }
@@ -154,7 +157,7 @@ TEST(Policy, PointOfContactAndObserverOnlyReadTheirDirectoryAndManageThemselves)
       {Action::invite_poc, kNowhere},        {Action::read_directory, kOwnOrganisation},
       {Action::read_drafts, kNowhere},       {Action::edit_entries, kNowhere},
       {Action::approve_entries, kNowhere},   {Action::read_freshness, kNowhere},
-      {Action::manage_directory, kNowhere},
+      {Action::manage_directory, kNowhere},  {Action::manage_mail, kNowhere},
   };
   expect_decisions(principal({poc_of(kOsce, "DE")}), expected, "poc of OSCE/DE");
   expect_decisions(principal({observer_of(kOsce)}), expected, "observer of OSCE");

@@ -1,0 +1,271 @@
+// The mail system as pages: the operators' queue (what waits, what went, what failed and why,
+// with a button to send again), what came back, and addresses that bounce. In demo mode, the
+// spool directory as a mailbox with a button that answers a mail as its recipient would, so a
+// newcomer sees the whole loop without an MTA.
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "base/clock.h"
+#include "mail/inbound_pipeline.h"
+#include "web/pages/pages.h"
+
+namespace liaison::web {
+namespace {
+
+using domain::Action;
+
+mustache::data queue_data(const services::MailQueue& queue) {
+  mustache::data rows{mustache::data::type::list};
+  for (const auto& message : queue.messages) {
+    mustache::data row;
+    row.set("id", message.id);
+    row.set("created_at", message.created_at.substr(0, 16));
+    row.set("kind", message.kind);
+    row.set("recipient", message.recipient);
+    row.set("subject", message.subject);
+    row.set("status", message.status);
+    row.set("attempts", std::to_string(message.attempts));
+    row.set("last_error", message.last_error);
+    row.set("encrypted", message.encrypt_key.empty() ? mustache::data::type::bool_false
+                                                     : mustache::data::type::bool_true);
+    row.set("can_retry", message.status == "failed" || message.status == "bounced"
+                             ? mustache::data::type::bool_true
+                             : mustache::data::type::bool_false);
+    rows.push_back(row);
+  }
+  mustache::data data;
+  data.set("messages", rows);
+  data.set("empty", queue.messages.empty() ? mustache::data::type::bool_true
+                                           : mustache::data::type::bool_false);
+  data.set("pending", std::to_string(queue.counts.pending));
+  data.set("sent", std::to_string(queue.counts.sent));
+  data.set("failed", std::to_string(queue.counts.failed));
+  data.set("bounced", std::to_string(queue.counts.bounced));
+  return data;
+}
+
+Response queue_page(const RequestContext& context, const PageRenderer& pages,
+                    services::MailService& mail, const PageOptions& options) {
+  auto status = context.query("status").value_or("");
+  if (status != "" && status != "pending" && status != "sent" && status != "failed" &&
+      status != "bounced")
+    status.clear();
+  auto queue = mail.queue(context.actor(), status, 200, 0);
+  if (!queue) return context.error(queue.error());
+  auto data = queue_data(*queue);
+  data.set("filter", status.empty() ? "all" : status);
+
+  auto inbound = mail.inbound(context.actor(), "", 50);
+  if (!inbound) return context.error(inbound.error());
+  mustache::data mails{mustache::data::type::list};
+  for (const auto& each : *inbound) {
+    mustache::data row;
+    row.set("received_at", each.received_at.substr(0, 16));
+    row.set("kind", each.kind);
+    row.set("token_status", each.token_status);
+    row.set("from", each.from_address);
+    row.set("subject", each.subject);
+    row.set("detail", each.detail);
+    row.set("signature", each.signature);
+    mails.push_back(row);
+  }
+  data.set("inbound", mails);
+  data.set("no_inbound",
+           inbound->empty() ? mustache::data::type::bool_true : mustache::data::type::bool_false);
+
+  auto bounced = mail.undeliverable(context.actor(), 100);
+  if (!bounced) return context.error(bounced.error());
+  mustache::data addresses{mustache::data::type::list};
+  for (const auto& each : *bounced) {
+    mustache::data row;
+    row.set("address", each.address);
+    row.set("status", each.status);
+    row.set("reason", each.reason);
+    row.set("last_bounce_at", each.last_bounce_at.substr(0, 16));
+    addresses.push_back(row);
+  }
+  data.set("undeliverable", addresses);
+  data.set("no_undeliverable",
+           bounced->empty() ? mustache::data::type::bool_true : mustache::data::type::bool_false);
+  return pages.render(context, "mail_queue", std::move(data), options);
+}
+
+// --- the demo mailbox ---
+
+struct SpooledMail {
+  std::string id;
+  std::filesystem::file_time_type written;
+};
+
+std::vector<SpooledMail> spooled(const std::string& directory) {
+  std::vector<SpooledMail> mails;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    const auto& path = entry.path();
+    if (path.extension() != ".eml" || path.filename().string().starts_with(".")) continue;
+    mails.push_back({path.stem().string(), entry.last_write_time(ec)});
+  }
+  std::sort(mails.begin(), mails.end(),
+            [](const SpooledMail& a, const SpooledMail& b) { return a.written > b.written; });
+  if (mails.size() > 200) mails.resize(200);
+  return mails;
+}
+
+bool safe_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+  });
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+//! The answer a person would write in their mail client: Re: subject, In-Reply-To our
+//! Message-ID, to the Reply-To address, with the original quoted below.
+std::string simulated_reply(const store::OutboxMessage& message, const mail::SenderIdentity& sender,
+                            std::string_view words, const std::string& message_id) {
+  const auto domain = sender.domain();
+  std::string raw;
+  raw += "From: " + message.recipient + "\r\n";
+  raw +=
+      "To: " + (message.expects_answer ? "reply+" + message.token + "@" + domain : sender.address) +
+      "\r\n";
+  raw += "Subject: Re: " + message.subject + "\r\n";
+  raw += "Message-ID: <" + message_id + ">\r\n";
+  raw += "In-Reply-To: <" + message.id + "@" + domain + ">\r\n";
+  raw += "References: <" + message.id + "@" + domain + ">\r\n";
+  raw += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n";
+  raw += "Content-Transfer-Encoding: 8bit\r\n\r\n";
+  std::string body(words);
+  for (auto& c : body)
+    if (c == '\r') c = '\n';
+  raw +=
+      body + "\r\n\r\nOn " + message.created_at.substr(0, 10) + ", " + sender.name + " wrote:\r\n";
+  std::istringstream original(message.body);
+  for (std::string line; std::getline(original, line);)
+    raw += "> " + line + "\r\n";
+  return raw;
+}
+
+void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailService& mail,
+                      const MailPageOptions& options) {
+  const auto operators = Access::allow(Action::manage_mail);
+  router.add(
+      http::verb::get, "/demo/mailbox", operators,
+      [&pages, &mail, options](const RequestContext& context) {
+        mustache::data rows{mustache::data::type::list};
+        for (const auto& spooled_mail : spooled(options.demo_spool)) {
+          auto message = mail.message(spooled_mail.id);
+          if (!message) return context.error(message.error());
+          if (!*message) continue;
+          mustache::data row;
+          row.set("id", (*message)->id);
+          row.set("created_at", (*message)->created_at.substr(0, 16));
+          row.set("recipient", (*message)->recipient);
+          row.set("subject", (*message)->subject);
+          row.set("kind", (*message)->kind);
+          row.set("encrypted", (*message)->encrypt_key.empty() ? mustache::data::type::bool_false
+                                                               : mustache::data::type::bool_true);
+          rows.push_back(row);
+        }
+        mustache::data data;
+        data.set("empty", rows.is_empty_list() ? mustache::data::type::bool_true
+                                               : mustache::data::type::bool_false);
+        data.set("mails", rows);
+        data.set("spool", options.demo_spool);
+        std::string notice = context.query("replied") ? "Your reply was received: see it under "
+                                                        "\"Inbound mail\" on the mail page."
+                                                      : "";
+        return pages.render(context, "demo_mailbox", std::move(data), {"Demo mailbox", notice});
+      });
+
+  router.add(http::verb::get, "/demo/mailbox/{id}", operators,
+             [&pages, &mail, options](const RequestContext& context) {
+               auto id = std::string(context.parameter("id"));
+               auto path = std::filesystem::path(options.demo_spool) / (id + ".eml");
+               std::error_code ec;
+               if (!safe_id(id) || !std::filesystem::is_regular_file(path, ec))
+                 return context.problem({http::status::not_found, "no such mail in the spool"});
+               auto message = mail.message(id);
+               if (!message) return context.error(message.error());
+               if (!*message)
+                 return context.problem({http::status::not_found, "no such mail in the spool"});
+               mustache::data data;
+               data.set("id", id);
+               data.set("recipient", (*message)->recipient);
+               data.set("subject", (*message)->subject);
+               data.set("body", (*message)->body);
+               data.set("raw", read_file(path));
+               data.set("expects_answer", (*message)->expects_answer
+                                              ? mustache::data::type::bool_true
+                                              : mustache::data::type::bool_false);
+               return pages.render(context, "demo_message", std::move(data), {(*message)->subject});
+             });
+
+  router.add(http::verb::post, "/demo/mailbox/{id}/reply", operators,
+             [&mail, options](const RequestContext& context) {
+               auto id = std::string(context.parameter("id"));
+               if (!safe_id(id))
+                 return context.problem({http::status::not_found, "no such mail in the spool"});
+               auto message = mail.message(id);
+               if (!message) return context.error(message.error());
+               if (!*message)
+                 return context.problem({http::status::not_found, "no such mail in the spool"});
+               auto words = context.form("text");
+               if (words.empty()) words = "Received, thank you.";
+               const auto reply_id =
+                   fmt::format("demo-{}-{}@demo.liaison.invalid", id,
+                               std::chrono::duration_cast<std::chrono::microseconds>(
+                                   SystemClock().now().time_since_epoch())
+                                   .count());
+               const auto raw = simulated_reply(**message, options.sender, words, reply_id);
+               mail::InboundEnvelope envelope{
+                   (*message)->recipient,
+                   {(*message)->expects_answer
+                        ? "reply+" + (*message)->token + "@" + options.sender.domain()
+                        : options.sender.address}};
+               auto received = mail::receive_mail(raw, envelope, mail, nullptr);
+               if (!received) return context.error(received.error());
+               return PageRenderer::redirect(context, "/demo/mailbox?replied=1");
+             });
+}
+
+}  // namespace
+
+void add_mail_pages(Router& router, const PageRenderer& pages, services::MailService& mail,
+                    MailPageOptions options) {
+  const auto operators = Access::allow(Action::manage_mail);
+  router.add(http::verb::get, "/mail", operators, [&pages, &mail](const RequestContext& context) {
+    return queue_page(context, pages, mail, {"Mail"});
+  });
+  router.add(http::verb::post, "/mail/{id}/retry", operators,
+             [&pages, &mail](const RequestContext& context) {
+               auto retried = mail.retry(context.actor(), std::string(context.parameter("id")));
+               if (!retried) {
+                 if (retried.error().code != ErrorCode::conflict &&
+                     retried.error().code != ErrorCode::not_found)
+                   return context.error(retried.error());
+                 return queue_page(
+                     context, pages, mail,
+                     {"Mail",
+                      {},
+                      retried.error().message,
+                      retried.error().code == ErrorCode::not_found ? http::status::not_found
+                                                                   : http::status::conflict});
+               }
+               return queue_page(context, pages, mail,
+                                 {"Mail", "The message will be sent again shortly."});
+             });
+  if (!options.demo_spool.empty()) add_demo_mailbox(router, pages, mail, options);
+}
+
+}  // namespace liaison::web

@@ -1,0 +1,433 @@
+// End-to-end mail through the real `liaison` binary: invitations to a real SMTP peer
+// (tests/support/smtp_sink.py) or the spool, replies by a real LMTP client (swaks), bounces by
+// `liaison mail ingest`, and a server killed with SIGKILL in the middle of a large outbox.
+#include <arpa/inet.h>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <set>
+#include <signal.h>
+#include <sstream>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "services/outbox.h"
+#include "support/process.h"
+#include "support/test_database.h"
+
+namespace liaison::testing {
+namespace {
+
+using Environment = std::map<std::string, std::string>;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+ProcessResult liaison(std::vector<std::string> arguments, const Environment& environment) {
+  arguments.insert(arguments.begin(), LIAISON_BINARY);
+  return run_process(std::move(arguments), environment);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A short directory directly under /tmp: gpg's socket paths are limited in length.
+fs::path make_short_directory() {
+  char pattern[] = "/tmp/lmf-XXXXXX";
+  const char* made = mkdtemp(pattern);
+  if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+  return fs::path(made);
+}
+
+// A loopback TCP port that was free a moment ago.
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return 0;
+  }
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The value of the first header line named `name` (case-insensitive); empty when absent.
+std::string header_value(const std::string& message, std::string_view name) {
+  std::istringstream in(message);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) break;  // end of the header
+    if (line.size() > name.size() && line[name.size()] == ':' &&
+        strncasecmp(line.c_str(), std::string(name).c_str(), name.size()) == 0) {
+      auto value = line.substr(name.size() + 1);
+      auto start = value.find_first_not_of(' ');
+      return start == std::string::npos ? "" : value.substr(start);
+    }
+  }
+  return "";
+}
+
+// The .eml files a sink or spool directory holds (complete ones: not hidden).
+std::vector<fs::path> messages_in(const fs::path& directory) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(directory, ec)) {
+    auto name = entry.path().filename().string();
+    if (!name.starts_with(".") && name.ends_with(".eml")) files.push_back(entry.path());
+  }
+  return files;
+}
+
+const fs::path kSinkScript =
+    fs::path(__FILE__).parent_path().parent_path().parent_path() / "support" / "smtp_sink.py";
+
+// tests/support/smtp_sink.py as a child process, writing each message to `directory`.
+class Sink {
+ public:
+  explicit Sink(fs::path directory) : directory_(std::move(directory)) {
+    fs::create_directories(directory_);
+    auto ready = directory_.parent_path() / (directory_.filename().string() + ".port");
+    fs::remove(ready);
+    process_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/bin/python3", kSinkScript.string(), "--port", "0", "--dir",
+                                 directory_.string(), "--ready-file", ready.string()},
+        Environment{});
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      if (fs::exists(ready)) port_ = std::stoi(read_file(ready));
+      if (port_ == 0) std::this_thread::sleep_for(50ms);
+    }
+    if (port_ == 0) throw std::runtime_error("the SMTP sink did not start");
+  }
+  ~Sink() { stop(); }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  const fs::path& directory() const { return directory_; }
+  void stop() {
+    if (!process_) return;
+    process_->signal(SIGTERM);
+    process_->finish(10s);
+    process_.reset();
+  }
+
+ private:
+  fs::path directory_;
+  int port_ = 0;
+  std::unique_ptr<Process> process_;
+};
+
+class MailFlowTest : public ::testing::Test {
+ protected:
+  MailFlowTest() : home_(make_short_directory()) {
+    fs::create_directories(home_ / "gnupg");
+    ::chmod((home_ / "gnupg").c_str(), 0700);
+    environment_ = {{"LIAISON_DATABASE", database_.url()},
+                    {"LIAISON_LISTEN", "127.0.0.1:0"},
+                    {"LIAISON_ACCESS_LOG", "false"},
+                    {"LIAISON_PUBLIC_URL", "https://liaison.example.org"},
+                    {"LIAISON_MAIL_FROM", "liaison@example.org"},
+                    {"LIAISON_GNUPG_HOME", (home_ / "gnupg").string()},
+                    {"LIAISON_MAIL_SPOOL", (home_ / "spool").string()}};
+  }
+  ~MailFlowTest() override {
+    std::error_code ec;
+    fs::remove_all(home_, ec);
+  }
+
+  void migrate() {
+    auto migrated = liaison({"migrate"}, environment_);
+    ASSERT_EQ(migrated.exit_code, 0) << migrated.errors;
+  }
+
+  // Rows of a read-only query on the test's database.
+  store::Rows query(const std::string& sql, std::vector<store::Value> parameters = {}) {
+    auto database = database_.open();
+    auto rows = database->transact(store::Access::read, [&](store::Connection& connection) {
+      return connection.query(sql, parameters);
+    });
+    if (!rows) throw std::runtime_error("query failed: " + rows.error().message);
+    return *rows;
+  }
+
+  std::int64_t count(const std::string& sql) { return query(sql).at(0).integer(0); }
+
+  std::unique_ptr<Process> serve(const Environment& environment) {
+    auto server =
+        std::make_unique<Process>(std::vector<std::string>{LIAISON_BINARY, "serve"}, environment);
+    auto line = server->wait_for_error_line("serving", 60s);
+    if (!line) {
+      server->signal(SIGKILL);
+      auto result = server->finish(10s);
+      ADD_FAILURE() << "the server did not start: " << result.errors;
+      return nullptr;
+    }
+    return server;
+  }
+
+  static void stop(std::unique_ptr<Process>& server) {
+    if (!server) return;
+    server->signal(SIGTERM);
+    auto result = server->finish(20s);
+    EXPECT_EQ(result.exit_code, 0) << result.errors;
+    server.reset();
+  }
+
+  // Waits until `done()` or the timeout; returns done().
+  template <class Done>
+  static bool wait_until(Done done, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return done();
+  }
+
+  TestDatabase database_{Engine::sqlite};
+  fs::path home_;
+  Environment environment_;
+};
+
+TEST_F(MailFlowTest, InvitationReachesARealSmtpPeer) {
+  migrate();
+  auto created = liaison(
+      {"admin", "create-operator", "--email", "ops@example.net", "--name", "Olga"}, environment_);
+  ASSERT_EQ(created.exit_code, 0) << created.errors;
+  auto link = created.output.substr(0, created.output.find('\n'));
+  ASSERT_TRUE(link.starts_with("https://liaison.example.org/invitations/")) << link;
+
+  auto rows = query("SELECT id, token FROM outbox");
+  ASSERT_EQ(rows.size(), 1u);
+  auto id = rows[0].text(0);
+  auto token = rows[0].text(1);
+
+  Sink sink(home_ / "sink");
+  auto environment = environment_;
+  environment["LIAISON_SMTP_URL"] = sink.url();
+  auto server = serve(environment);
+  ASSERT_TRUE(server);
+  EXPECT_TRUE(wait_until([&] { return !messages_in(sink.directory()).empty(); }, 10s))
+      << "nothing reached the sink";
+  // The row is marked after the peer's 250; give the sender a moment.
+  EXPECT_TRUE(
+      wait_until([&] { return query("SELECT status FROM outbox").at(0).text(0) == "sent"; }, 5s));
+  stop(server);
+  sink.stop();
+
+  auto files = messages_in(sink.directory());
+  ASSERT_EQ(files.size(), 1u);
+  auto message = read_file(files[0]);
+  EXPECT_EQ(header_value(message, "X-Envelope-From"), "bounce+" + token + "@example.org");
+  EXPECT_EQ(header_value(message, "X-Envelope-To"), "ops@example.net");
+  EXPECT_NE(header_value(message, "To").find("ops@example.net"), std::string::npos) << message;
+  EXPECT_EQ(header_value(message, "Message-ID"), "<" + id + "@example.org>");
+  // The link may be folded by quoted-printable soft line breaks.
+  std::string unfolded;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message.compare(i, 3, "=\r\n") == 0) {
+      i += 2;
+      continue;
+    }
+    unfolded += message[i];
+  }
+  EXPECT_NE(unfolded.find(link), std::string::npos) << message;
+  EXPECT_EQ(query("SELECT status FROM outbox WHERE id = $1", {id}).at(0).text(0), "sent");
+}
+
+TEST_F(MailFlowTest, WithoutSmtpUrlMailGoesToTheSpool) {
+  migrate();
+  auto created = liaison(
+      {"admin", "create-operator", "--email", "ops@example.net", "--name", "Olga"}, environment_);
+  ASSERT_EQ(created.exit_code, 0) << created.errors;
+  auto id = query("SELECT id FROM outbox").at(0).text(0);
+  auto server = serve(environment_);
+  ASSERT_TRUE(server);
+  auto expected = home_ / "spool" / (id + ".eml");
+  EXPECT_TRUE(wait_until([&] { return fs::exists(expected); }, 10s)) << expected;
+  stop(server);
+  EXPECT_NE(read_file(expected).find("ops@example.net"), std::string::npos);
+}
+
+TEST_F(MailFlowTest, LmtpRepliesFromARealClientAreRecorded) {
+  migrate();
+  auto created = liaison(
+      {"admin", "create-operator", "--email", "ops@example.net", "--name", "Olga"}, environment_);
+  ASSERT_EQ(created.exit_code, 0) << created.errors;
+  auto token = query("SELECT token FROM outbox").at(0).text(0);
+
+  auto port = std::to_string(free_port());
+  auto environment = environment_;
+  environment["LIAISON_LMTP_LISTEN"] = "127.0.0.1:" + port;
+  auto server = serve(environment);
+  ASSERT_TRUE(server);
+
+  auto swaks = [&](const std::string& to, const std::string& body) {
+    return run_process(
+        {"/usr/bin/swaks", "--protocol", "LMTP", "--server", "127.0.0.1", "--port", port, "--from",
+         "someone@example.net", "--to", to, "--header", "Subject: Re: x", "--body", body},
+        {});
+  };
+  auto answered = swaks("reply+" + token + "@example.org", "Yes, we are here");
+  EXPECT_EQ(answered.exit_code, 0) << answered.output << answered.errors;
+  auto unknown = swaks("reply+Nosuchtoken0000@example.org", "Who is this?");
+  EXPECT_EQ(unknown.exit_code, 0) << unknown.output << unknown.errors;
+  EXPECT_NE(unknown.output.find("<-  250 2.0.0"), std::string::npos) << unknown.output;
+  stop(server);
+
+  auto matched = query("SELECT body FROM inbound_mail WHERE token_status = 'matched'");
+  ASSERT_EQ(matched.size(), 1u);
+  EXPECT_NE(matched[0].text(0).find("Yes, we are here"), std::string::npos) << matched[0].text(0);
+  auto strangers = query("SELECT body FROM inbound_mail WHERE token_status = 'unknown'");
+  ASSERT_EQ(strangers.size(), 1u);
+  EXPECT_NE(strangers[0].text(0).find("Who is this?"), std::string::npos);
+}
+
+TEST_F(MailFlowTest, IngestedBounceMarksTheMessageOnce) {
+  migrate();
+  auto created = liaison(
+      {"admin", "create-operator", "--email", "ops@example.net", "--name", "Olga"}, environment_);
+  ASSERT_EQ(created.exit_code, 0) << created.errors;
+  auto rows = query("SELECT id, token FROM outbox");
+  auto id = rows.at(0).text(0);
+  auto token = rows.at(0).text(1);
+  // The message has to be sent before it can bounce.
+  auto server = serve(environment_);
+  ASSERT_TRUE(server);
+  EXPECT_TRUE(
+      wait_until([&] { return query("SELECT status FROM outbox").at(0).text(0) == "sent"; }, 10s));
+  stop(server);
+
+  auto bounce = home_ / "bounce.eml";
+  std::ofstream(bounce, std::ios::binary)
+      << "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n"
+         "To: bounce+"
+      << token
+      << "@example.org\r\n"
+         "Subject: Undelivered Mail Returned to Sender\r\n"
+         "Date: Mon, 07 Dec 2026 10:00:00 +0000\r\n"
+         "Message-ID: <bounce-1@mx.example.net>\r\n"
+         "MIME-Version: 1.0\r\n"
+         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"BB\"\r\n"
+         "\r\n"
+         "--BB\r\n"
+         "Content-Type: text/plain\r\n"
+         "\r\n"
+         "Your message could not be delivered.\r\n"
+         "--BB\r\n"
+         "Content-Type: message/delivery-status\r\n"
+         "\r\n"
+         "Reporting-MTA: dns; mx.example.net\r\n"
+         "\r\n"
+         "Final-Recipient: rfc822; ops@example.net\r\n"
+         "Action: failed\r\n"
+         "Status: 5.1.1\r\n"
+         "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n"
+         "\r\n"
+         "--BB\r\n"
+         "Content-Type: text/rfc822-headers\r\n"
+         "\r\n"
+         "Message-ID: <"
+      << id
+      << "@example.org>\r\n"
+         "To: ops@example.net\r\n"
+         "\r\n"
+         "--BB--\r\n";
+  auto ingest = [&] {
+    std::vector<std::string> arguments = {
+        "/bin/sh",
+        "-c",
+        std::string("exec \"$0\" mail ingest --to \"$1\" < \"$2\""),
+        LIAISON_BINARY,
+        "bounce+" + token + "@example.org",
+        bounce.string()};
+    return run_process(arguments, environment_);
+  };
+  auto first = ingest();
+  EXPECT_EQ(first.exit_code, 0) << first.errors;
+  EXPECT_EQ(first.output, "recorded matched\n") << first.errors;
+  EXPECT_EQ(query("SELECT status FROM outbox WHERE id = $1", {id}).at(0).text(0), "bounced");
+  auto again = ingest();
+  EXPECT_EQ(again.exit_code, 0) << again.errors;
+  EXPECT_TRUE(again.output.starts_with("already recorded")) << again.output;
+  EXPECT_EQ(count("SELECT count(*) FROM inbound_mail"), 1);
+}
+
+TEST_F(MailFlowTest, KillingTheServerLosesNoMail) {
+  constexpr int kMessages = 1000;
+  migrate();
+  for (int trial = 1; trial <= 3; ++trial) {
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    std::vector<std::string> queued_ids;
+    {
+      auto database = database_.open();
+      SystemClock clock;
+      SystemRandom random;
+      services::MailIdentity identity{"Liaison", "https://liaison.example.org"};
+      auto queued = database->transact(store::Access::write, [&](store::Connection& connection) {
+        for (int i = 0; i < kMessages; ++i) {
+          services::MailRequest request;
+          request.kind = "lockout";
+          request.recipient = "user" + std::to_string(i) + "@example.net";
+          request.recipient_name = "User " + std::to_string(i);
+          request.values = {{"failures", 1}, {"address", "x"}, {"until", "y"}};
+          auto id = services::queue_mail(connection, clock, random, identity, request);
+          if (!id) return Result<void>(id.error());
+          queued_ids.push_back(*id);
+        }
+        return Result<void>();
+      });
+      ASSERT_TRUE(queued) << queued.error().message;
+    }
+    ASSERT_EQ(count("SELECT count(*) FROM outbox WHERE status = 'pending'"), kMessages);
+
+    Sink sink(home_ / ("crash" + std::to_string(trial)));
+    auto environment = environment_;
+    environment["LIAISON_SMTP_URL"] = sink.url();
+    auto server = serve(environment);
+    ASSERT_TRUE(server);
+    EXPECT_TRUE(wait_until([&] { return messages_in(sink.directory()).size() >= 300; }, 60s));
+    server->signal(SIGKILL);
+    server->finish(10s);
+    server.reset();
+    auto at_kill = messages_in(sink.directory()).size();
+
+    server = serve(environment);
+    ASSERT_TRUE(server);
+    EXPECT_TRUE(wait_until(
+        [&] { return count("SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0; }, 60s))
+        << count("SELECT count(*) FROM outbox WHERE status <> 'sent'") << " not sent";
+    stop(server);
+    sink.stop();
+
+    std::set<std::string> ids;
+    auto files = messages_in(sink.directory());
+    for (const auto& file : files)
+      ids.insert(header_value(read_file(file), "Message-ID"));
+    std::size_t missing = 0;
+    for (const auto& id : queued_ids)
+      if (!ids.contains("<" + id + "@example.org>")) ++missing;
+    EXPECT_EQ(missing, 0u);
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(kMessages));
+    auto duplicates = files.size() - ids.size();
+    std::cout << "trial " << trial << ": " << at_kill << " at the sink when killed, "
+              << files.size() << " files, " << ids.size() << " distinct, " << duplicates
+              << " duplicate(s)\n";
+    RecordProperty("trial" + std::to_string(trial) + "_duplicates", static_cast<int>(duplicates));
+  }
+}
+
+}  // namespace
+}  // namespace liaison::testing
