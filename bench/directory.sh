@@ -41,10 +41,9 @@ organisation=UN
 reader=bench-reader@example.org
 search_target_ms=20
 
-die() {
-  printf 'directory: %s\n' "$*" >&2
-  exit 1
-}
+bench_name=directory
+# shellcheck source=bench/lib.sh
+source "$repo_root/bench/lib.sh"
 
 usage() {
   sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
@@ -108,61 +107,7 @@ for binary in "$liaison" "$loader" "$searcher"; do
   [[ -x $binary ]] || die "no executable at $binary (build it, or drop --no-build)"
 done
 
-# --- process bookkeeping and cleanup ----------------------------------------
-
-# As in http-organisations.sh: every background process leads its own process group
-# (setsid), and the trap stops them all and removes the temporary directory.
-started=()
-tmp=""
-
-# shellcheck disable=SC2317 # reached through the traps below
-stop_started() {
-  local pid deadline
-  for pid in "${started[@]}"; do
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  done
-  deadline=$((SECONDS + 5))
-  for pid in "${started[@]}"; do
-    while kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; do
-      if ((SECONDS >= deadline)); then
-        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        break
-      fi
-      sleep 0.1
-    done
-    wait "$pid" 2>/dev/null || true
-  done
-  started=()
-}
-
-# shellcheck disable=SC2317
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM HUP
-  stop_started
-  if [[ -n $tmp && -d $tmp ]]; then
-    if ((keep)); then
-      echo "kept $tmp (database: $tmp/directory.db)"
-    else
-      rm -rf -- "$tmp"
-    fi
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-start_bg() { # start_bg LOGFILE CMD... : runs CMD in its own session, sets $last_pid.
-  local log=$1
-  shift
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  last_pid=$!
-  started+=("$last_pid")
-}
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/liaison-bench-directory.XXXXXX")
+bench_tmpdir
 mkdir -p "$tmp/www" "$tmp/nginx" "$tmp/wrk"
 
 # About 2 KB per entry on disk (tables, indexes, FTS5, WAL); ask for 5 KB, with room to spare.
@@ -173,61 +118,9 @@ free_kb=$(df -Pk "$tmp" | awk 'NR == 2 { print $4 }')
 
 # --- free loopback ports ----------------------------------------------------
 
-port_is_free() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 - "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-EOF
-  else
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-      return 1
-    fi
-  fi
-}
-
-taken_ports=()
-free_port() {
-  local port=$((20000 + RANDOM % 12000)) tries taken clash
-  for ((tries = 0; tries < 500; tries++, port++)); do
-    ((port < 32000)) || port=20000
-    clash=0
-    for taken in "${taken_ports[@]}"; do
-      [[ $taken == "$port" ]] && clash=1
-    done
-    if ((clash == 0)) && port_is_free "$port"; then
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  die "no free loopback port found"
-}
-
 liaison_port=$(free_port)
 taken_ports+=("$liaison_port")
 nginx_port=$(free_port)
-
-now_us() { printf '%s\n' "${EPOCHREALTIME//[^0-9]/}"; }
-
-wait_ready() { # wait_ready NAME URL PID TIMEOUT_S LOG
-  local name=$1 url=$2 pid=$3 timeout=$4 log=$5
-  local deadline=$(($(now_us) + timeout * 1000000))
-  until curl -fsS --max-time 1 -o /dev/null "$url" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      sed 's/^/  | /' "$log" >&2 || true
-      die "$name exited before it was ready"
-    fi
-    if (($(now_us) >= deadline)); then
-      sed 's/^/  | /' "$log" >&2 || true
-      die "$name did not become ready at $url within ${timeout}s"
-    fi
-    sleep 0.1
-  done
-}
 
 # --- database: migrate, load, search ------------------------------------------
 
@@ -236,6 +129,8 @@ liaison_env=(
   "LIAISON_DATABASE=sqlite:///$database"
   "LIAISON_LISTEN=127.0.0.1:$liaison_port"
   "LIAISON_ACCESS_LOG=false"
+  "LIAISON_GNUPG_HOME=$tmp/gnupg"
+  "LIAISON_MAIL_SPOOL=$tmp/mail-spool"
 )
 
 echo "== migrate: $database"
@@ -374,54 +269,6 @@ echo "== nginx serving the same $body_bytes bytes on $nginx_url (pid $nginx_pid)
 
 # --- wrk ----------------------------------------------------------------------
 
-run_wrk() { # run_wrk OUTFILE DURATION ARGS...
-  local out=$1 dur=$2 status=0
-  shift 2
-  start_bg "$out" wrk "-t$threads" "-c$connections" "-d$dur" --timeout 10s --latency "$@"
-  wait "$last_pid" || status=$?
-  started=("${started[@]:0:${#started[@]}-1}")
-  if ((status != 0)); then
-    sed 's/^/  | /' "$out" >&2
-    die "wrk $* failed (exit $status)"
-  fi
-}
-
-to_ms() { # to_ms VALUE_WITH_UNIT (wrk prints us, ms, s, m or h)
-  awk -v v="$1" 'BEGIN {
-    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : (u == "h") ? 3600000 : -1
-    if (f < 0 || v == "") { print "nan"; exit }
-    printf "%.3f", n * f }'
-}
-
-declare -A res=()
-parse_wrk() { # parse_wrk OUTFILE KEY
-  local out=$1 p=$2 rps p50 p99
-  rps=$(awk '$1 == "Requests/sec:" { print $2 }' "$out")
-  p50=$(awk '$1 == "50%" { print $2; exit }' "$out")
-  p99=$(awk '$1 == "99%" { print $2; exit }' "$out")
-  [[ -n $rps && -n $p50 && -n $p99 ]] || {
-    sed 's/^/  | /' "$out" >&2
-    die "could not parse wrk output $out"
-  }
-  res[$p.rps]=$rps
-  res[$p.p50]=$(to_ms "$p50")
-  res[$p.p99]=$(to_ms "$p99")
-  res[$p.non2xx]=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
-  res[$p.errors]=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
-}
-
-bench() { # bench NAME KEY WRK-ARGS...
-  local name=$1 p=$2
-  shift 2
-  echo
-  echo "== $name: warm-up $warmup (discarded), then $duration; -t$threads -c$connections"
-  run_wrk "$tmp/wrk/$p-warmup.txt" "$warmup" "$@"
-  run_wrk "$tmp/wrk/$p.txt" "$duration" "$@"
-  sed 's/^/   /' "$tmp/wrk/$p.txt"
-  parse_wrk "$tmp/wrk/$p.txt" "$p"
-}
-
 bench "nginx: the state page as a static file" nginx "$nginx_url"
 bench "liaison: state page $state" state "${auth[@]}" "$state_url"
 bench "liaison: search, $search_queries queries in turn" search "${auth[@]}" \
@@ -430,7 +277,6 @@ bench "liaison: search, $search_queries queries in turn" search "${auth[@]}" \
 # --- summary --------------------------------------------------------------------
 
 ratio=$(awk -v a="${res[state.rps]}" -v b="${res[nginx.rps]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }')
-fmt_ms() { awk -v v="$1" 'BEGIN { printf "%.2fms", v }'; }
 row() { # row LABEL KEY
   printf '%-40s %10s %10s %10s\n' "$1" "${res[$2.rps]}" "$(fmt_ms "${res[$2.p50]}")" "$(fmt_ms "${res[$2.p99]}")"
 }

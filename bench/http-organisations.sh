@@ -29,10 +29,9 @@ save=${BENCH_SAVE:-0}
 nginx_bin=${NGINX:-/usr/sbin/nginx}
 target_ratio=0.50
 
-die() {
-  printf 'http-organisations: %s\n' "$*" >&2
-  exit 1
-}
+bench_name=http-organisations
+# shellcheck source=bench/lib.sh
+source "$repo_root/bench/lib.sh"
 
 # --- preconditions ----------------------------------------------------------
 
@@ -68,100 +67,10 @@ done
 
 # --- process bookkeeping and cleanup ----------------------------------------
 
-# Every background process is started with setsid, so it leads its own
-# process group (nginx's workers included) and a Ctrl-C at the terminal
-# reaches only this script, whose trap then stops everything it started.
-# (A script has no job control, so the forked child is never a process group
-# leader and setsid runs setsid(2) in place: $! is the group's id.)
-started=()
-tmp=""
-
-# shellcheck disable=SC2317 # reached through the traps below
-stop_started() {
-  local pid deadline
-  for pid in "${started[@]}"; do
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  done
-  deadline=$((SECONDS + 5))
-  for pid in "${started[@]}"; do
-    while kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; do
-      if ((SECONDS >= deadline)); then
-        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        break
-      fi
-      sleep 0.1
-    done
-    wait "$pid" 2>/dev/null || true
-  done
-  started=()
-}
-
-# shellcheck disable=SC2317
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM HUP
-  stop_started
-  if [[ -n $tmp && -d $tmp ]]; then
-    rm -rf -- "$tmp"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-# start_bg LOGFILE CMD... : runs CMD in its own session, sets $last_pid.
-start_bg() {
-  local log=$1
-  shift
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  last_pid=$!
-  started+=("$last_pid")
-}
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/liaison-bench.XXXXXX")
+bench_tmpdir
 mkdir -p "$tmp/www" "$tmp/nginx" "$tmp/wrk"
 
 # --- free loopback ports ----------------------------------------------------
-
-# True when nothing can be in the way of binding 127.0.0.1:$1.
-port_is_free() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 - "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-EOF
-  else
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-      return 1 # something is listening
-    fi
-  fi
-}
-
-# Starts at a random port below Linux's ephemeral range (32768+), so the
-# client ends of wrk's connections never collide with the servers.
-taken_ports=()
-free_port() {
-  local port=$((20000 + RANDOM % 12000)) tries taken clash
-  for ((tries = 0; tries < 500; tries++, port++)); do
-    ((port < 32000)) || port=20000
-    clash=0
-    for taken in "${taken_ports[@]}"; do
-      [[ $taken == "$port" ]] && clash=1
-    done
-    if ((clash == 0)) && port_is_free "$port"; then
-      taken_ports+=("$port")
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  die "no free loopback port found"
-}
 
 liaison_port=$(free_port)
 taken_ports+=("$liaison_port") # free_port ran in a subshell
@@ -171,33 +80,14 @@ liaison_base=http://127.0.0.1:$liaison_port
 liaison_url=$liaison_base/api/v1/organisations
 nginx_url=http://127.0.0.1:$nginx_port/organisations.json
 
-now_us() { printf '%s\n' "${EPOCHREALTIME//[^0-9]/}"; }
-
-# wait_ready NAME URL PID TIMEOUT_S LOG
-wait_ready() {
-  local name=$1 url=$2 pid=$3 timeout=$4 log=$5
-  local deadline=$(($(now_us) + timeout * 1000000))
-  until curl -fsS --max-time 1 -o /dev/null "$url" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      printf '%s exited before it was ready; its log:\n' "$name" >&2
-      sed 's/^/  | /' "$log" >&2 || true
-      die "$name did not start"
-    fi
-    if (($(now_us) >= deadline)); then
-      printf '%s not ready at %s after %ss; its log:\n' "$name" "$url" "$timeout" >&2
-      sed 's/^/  | /' "$log" >&2 || true
-      die "$name did not become ready"
-    fi
-    sleep 0.1
-  done
-}
-
 # --- Liaison ----------------------------------------------------------------
 
 liaison_env=(
   "LIAISON_DATABASE=sqlite:///$tmp/liaison.db"
   "LIAISON_LISTEN=127.0.0.1:$liaison_port"
   "LIAISON_ACCESS_LOG=false"
+  "LIAISON_GNUPG_HOME=$tmp/gnupg"
+  "LIAISON_MAIL_SPOOL=$tmp/mail-spool"
 )
 
 echo "== liaison: $liaison"
@@ -313,63 +203,8 @@ echo "   serving on $nginx_url (pid $nginx_pid): $body_bytes bytes, Content-Type
 
 # --- wrk ----------------------------------------------------------------------
 
-# run_wrk OUTFILE DURATION URL: wrk in the background, so that a signal
-# interrupts `wait` at once and the trap can stop it.
-run_wrk() {
-  local out=$1 dur=$2 url=$3 status=0
-  start_bg "$out" wrk "-t$threads" "-c$connections" "-d$dur" --latency -H "$auth_header" "$url"
-  wait "$last_pid" || status=$?
-  started=("${started[@]:0:${#started[@]}-1}")
-  if ((status != 0)); then
-    sed 's/^/  | /' "$out" >&2
-    die "wrk against $url failed (exit $status)"
-  fi
-}
-
-# to_ms VALUE_WITH_UNIT (wrk prints us, ms, s, m or h)
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : (u == "h") ? 3600000 : -1
-    if (f < 0 || v == "") { print "nan"; exit }
-    printf "%.3f", n * f }'
-}
-
-# Results, keyed "<endpoint>.<field>": rps, p50 and p99 (ms), non2xx,
-# errors (socket errors, summed) and type (Content-Type).
-declare -A res=()
-
-# parse_wrk OUTFILE ENDPOINT
-parse_wrk() {
-  local out=$1 p=$2 rps p50 p99 non2xx errors
-  rps=$(awk '$1 == "Requests/sec:" { print $2 }' "$out")
-  p50=$(awk '$1 == "50%" { print $2; exit }' "$out")
-  p99=$(awk '$1 == "99%" { print $2; exit }' "$out")
-  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
-  errors=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
-  [[ -n $rps && -n $p50 && -n $p99 ]] || {
-    sed 's/^/  | /' "$out" >&2
-    die "could not parse wrk output $out"
-  }
-  res[$p.rps]=$rps
-  res[$p.p50]=$(to_ms "$p50")
-  res[$p.p99]=$(to_ms "$p99")
-  res[$p.non2xx]=${non2xx:-0}
-  res[$p.errors]=${errors:-0}
-}
-
-bench() { # bench NAME URL PREFIX
-  local name=$1 url=$2 p=$3
-  echo
-  echo "== $name: warm-up $warmup (discarded), then $duration; -t$threads -c$connections"
-  run_wrk "$tmp/wrk/$p-warmup.txt" "$warmup" "$url"
-  run_wrk "$tmp/wrk/$p.txt" "$duration" "$url"
-  sed 's/^/   /' "$tmp/wrk/$p.txt"
-  parse_wrk "$tmp/wrk/$p.txt" "$p"
-}
-
-bench "nginx static file" "$nginx_url" nginx
-bench "liaison /api/v1/organisations" "$liaison_url" liaison
+bench "nginx static file" nginx -H "$auth_header" "$nginx_url"
+bench "liaison /api/v1/organisations" liaison -H "$auth_header" "$liaison_url"
 
 # --- summary ------------------------------------------------------------------
 
@@ -378,8 +213,6 @@ res[liaison.type]=$liaison_type
 ratio=$(awk -v a="${res[liaison.rps]}" -v b="${res[nginx.rps]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }')
 ratio_json=$(awk -v a="${res[liaison.rps]}" -v b="${res[nginx.rps]}" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "null" }')
 below=$(awk -v r="$ratio" -v t="$target_ratio" 'BEGIN { print (r == "nan" || r + 0 < t + 0) ? 1 : 0 }')
-
-fmt_ms() { awk -v v="$1" 'BEGIN { printf "%.2fms", v }'; }
 
 echo
 echo "== summary ($body_bytes-byte body, $duration, -t$threads -c$connections, $(nproc) CPUs shared by wrk and both servers)"

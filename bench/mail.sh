@@ -20,10 +20,9 @@ set -euo pipefail
 
 repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 
-die() {
-  printf 'mail: %s\n' "$*" >&2
-  exit 1
-}
+bench_name=mail
+# shellcheck source=bench/lib.sh
+source "$repo_root/bench/lib.sh"
 
 case ${1:-} in
 -h | --help)
@@ -56,65 +55,13 @@ done
 grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$(dirname "$liaison")/../../CMakeCache.txt" 2>/dev/null ||
   echo "warning: $liaison does not look like a Release build; the numbers will mean little"
 
-# --- process bookkeeping and cleanup (as in http-organisations.sh) ---------------------------
-
-started=()
-tmp=""
-
-# shellcheck disable=SC2317 # reached through the traps below
-stop_pid() {
-  local pid=$1 deadline=$((SECONDS + 10))
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-      break
-    fi
-    sleep 0.1
-  done
-  wait "$pid" 2>/dev/null || true
-}
-
-# shellcheck disable=SC2317
-cleanup() {
-  local status=$? pid
-  trap - EXIT INT TERM HUP
-  for pid in "${started[@]}"; do
-    stop_pid "$pid"
-  done
-  [[ -n $tmp && -d $tmp ]] && rm -rf -- "$tmp"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-# start_bg LOGFILE CMD... : runs CMD in its own session, sets $last_pid.
-start_bg() {
-  local log=$1
-  shift
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  last_pid=$!
-  started+=("$last_pid")
-}
-
-# forget PID: it was stopped by hand.
-forget() {
-  local pid kept=()
-  for pid in "${started[@]}"; do
-    [[ $pid == "$1" ]] || kept+=("$pid")
-  done
-  started=("${kept[@]}")
-}
-
-# A short path: the GnuPG agent's socket lives in gnupg_home, and sockets have a 107-byte limit.
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lmb.XXXXXX")
+# Keep TMPDIR short: the GnuPG agent's socket lives in gnupg_home, and sockets have a 107-byte
+# limit.
+bench_tmpdir
 mkdir -p "$tmp/sink" "$tmp/g"
 chmod 700 "$tmp/g"
 db=$tmp/liaison.db
 
-now_us() { printf '%s\n' "${EPOCHREALTIME//[^0-9]/}"; }
 # rate COUNT MICROSECONDS -> messages/s with one decimal
 rate() { awk -v n="$1" -v us="$2" 'BEGIN { if (us > 0) printf "%.1f", n * 1e6 / us; else print "nan" }'; }
 secs() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1e6 }'; }
@@ -123,23 +70,6 @@ sink_files() { find "$tmp/sink" -maxdepth 1 -name '*.eml' | wc -l; }
 sql() { "$python" - "$db" "$@"; }
 
 # --- free loopback ports ------------------------------------------------------------------------
-
-taken_ports=()
-free_port() { # below the ephemeral range, so clients' ends never collide with the servers
-  local port=$((20000 + RANDOM % 12000)) tries taken clash
-  for ((tries = 0; tries < 500; tries++, port++)); do
-    ((port < 32000)) || port=20000
-    clash=0
-    for taken in "${taken_ports[@]}"; do
-      [[ $taken == "$port" ]] && clash=1
-    done
-    if ((clash == 0)) && "$python" -c 'import socket,sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' "$port" 2>/dev/null; then
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  die "no free loopback port found"
-}
 
 lmtp_port=$(free_port)
 taken_ports+=("$lmtp_port")
@@ -178,12 +108,7 @@ env "${liaison_env[@]}" "$liaison" migrate >"$tmp/migrate.log" 2>&1 ||
 start_liaison() {
   start_bg "$tmp/liaison.log" env "${liaison_env[@]}" "$liaison" serve
   liaison_pid=$last_pid
-  local deadline=$((SECONDS + 60))
-  until curl -fsS --max-time 1 -o /dev/null "http://127.0.0.1:$http_port/readyz" 2>/dev/null; do
-    kill -0 "$liaison_pid" 2>/dev/null || { sed 's/^/  | /' "$tmp/liaison.log" >&2; die "liaison serve exited"; }
-    ((SECONDS < deadline)) || { sed 's/^/  | /' "$tmp/liaison.log" >&2; die "liaison serve not ready in 60 s"; }
-    sleep 0.05
-  done
+  wait_ready liaison "http://127.0.0.1:$http_port/readyz" "$liaison_pid" 60 "$tmp/liaison.log"
 }
 
 # A first start on the empty outbox creates the instance's OpenPGP key (gnupg_home), which is
@@ -192,8 +117,7 @@ echo "== first start (creates the instance OpenPGP key), then stop"
 t=$(now_us)
 start_liaison
 echo "   ready after $(secs $(($(now_us) - t))) s"
-stop_pid "$liaison_pid"
-forget "$liaison_pid"
+stop_one "$liaison_pid"
 
 # --- 1. outbox -> SMTP ------------------------------------------------------------------------------
 
@@ -314,8 +238,7 @@ EOF
 lmtp_rate=$(rate "$inbound" "$lmtp_us")
 echo "   $(secs "$lmtp_us") s: $inbound rows in inbound_mail ($matched matched): $lmtp_rate msg/s"
 
-stop_pid "$liaison_pid"
-forget "$liaison_pid"
+stop_one "$liaison_pid"
 
 # --- summary --------------------------------------------------------------------------------------------
 

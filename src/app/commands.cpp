@@ -227,13 +227,13 @@ int run_serve(const Config& config, bool migrate_first) {
   }
 
   auto display_url = (*database)->display_url();
+  auto mail = mail_options(config);
   Application application(std::move(*database), config.cache_lifetime, security_settings(config),
-                          mail_options(config));
+                          mail);
   auto keyring = open_keyring(config);
   if (!keyring) return fail("cannot open the instance's OpenPGP key", keyring.error());
   spdlog::info("instance OpenPGP key {} in {}", keyring->fingerprint(), keyring->home());
-  jobs::OutboxSender sender(application.mail(), mail_transport(config), mail_options(config).sender,
-                            &*keyring, {});
+  jobs::OutboxSender sender(application.mail(), mail_transport(config), mail.sender, &*keyring, {});
   sender.start();
   spdlog::info("mail: {} as {}",
                config.smtp_url.empty() ? "spool " + config.mail_spool : "relay " + config.smtp_url,

@@ -4,34 +4,19 @@
 #include <string>
 #include <string_view>
 
+#include "mail/gmime.h"
 #include "mail/outgoing_message.h"
 
 namespace liaison::mail {
 namespace {
 
-//! g_mime_init is not thread-safe and must run before any other GMime call.
-void gmime_ready() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
+using gmime::as_object;
+using gmime::FormatOptionsFree;
+using gmime::Owned;
 
-struct ObjectUnref {
-  void operator()(void* object) const { g_object_unref(object); }
-};
-template <class T>
-using Owned = std::unique_ptr<T, ObjectUnref>;
-
-struct FormatOptionsFree {
-  void operator()(GMimeFormatOptions* options) const { g_mime_format_options_free(options); }
-};
 struct DateTimeUnref {
   void operator()(GDateTime* date) const { g_date_time_unref(date); }
 };
-
-template <class T>
-GMimeObject* as_object(T* object) {
-  return reinterpret_cast<GMimeObject*>(object);
-}
 
 bool has_line_break(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos ||
@@ -194,7 +179,7 @@ Result<std::string> compose(const OutgoingMessage& message) {
   if (!parsed) return Error::invalid_argument("the date is not RFC 3339: " + message.date);
   std::unique_ptr<GDateTime, DateTimeUnref> utc(g_date_time_to_utc(parsed.get()));
 
-  gmime_ready();
+  gmime::ready();
   Owned<GMimeMessage> mime(g_mime_message_new(FALSE));
   auto* object = as_object(mime.get());
   add_address(mime.get(), GMIME_ADDRESS_TYPE_FROM, message.from);

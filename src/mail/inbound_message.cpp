@@ -13,9 +13,13 @@
 #include <vector>
 
 #include "base/text.h"
+#include "mail/gmime.h"
 
 namespace liaison::mail {
 namespace {
+
+using gmime::as_object;
+using gmime::Owned;
 
 // Limits that keep hostile input (the reader is fuzzed and faces the Internet) from costing
 // more than a few times its size, and keep what is stored per message small.
@@ -30,42 +34,25 @@ constexpr std::size_t kMaxStatuses = 100;
 constexpr std::size_t kMaxReferences = 100;
 constexpr std::size_t kMaxTokens = 20;
 
-void ensure_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-struct GObjectUnref {
-  void operator()(void* object) const {
-    if (object != nullptr) g_object_unref(object);
-  }
-};
-template <class T>
-using GPtr = std::unique_ptr<T, GObjectUnref>;
-
 struct GFree {
   void operator()(char* text) const { g_free(text); }
 };
 using GString_ = std::unique_ptr<char, GFree>;
 
-GMimeObject* as_object(void* instance) {
-  return GMIME_OBJECT(instance);
+Owned<GMimeMessage> parse_message(std::string_view raw) {
+  Owned<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  if (!stream) return nullptr;
+  Owned<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  if (!parser) return nullptr;
+  return Owned<GMimeMessage>(g_mime_parser_construct_message(parser.get(), nullptr));
 }
 
-GPtr<GMimeMessage> parse_message(std::string_view raw) {
-  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+Owned<GMimeObject> parse_entity(std::string_view raw) {
+  Owned<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
   if (!stream) return nullptr;
-  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  Owned<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
   if (!parser) return nullptr;
-  return GPtr<GMimeMessage>(g_mime_parser_construct_message(parser.get(), nullptr));
-}
-
-GPtr<GMimeObject> parse_entity(std::string_view raw) {
-  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
-  if (!stream) return nullptr;
-  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-  if (!parser) return nullptr;
-  return GPtr<GMimeObject>(g_mime_parser_construct_part(parser.get(), nullptr));
+  return Owned<GMimeObject>(g_mime_parser_construct_part(parser.get(), nullptr));
 }
 
 std::string_view view(const char* text) {
@@ -198,7 +185,7 @@ std::vector<std::string> addresses_of(InternetAddressList* list) {
 //! Addresses in a header value GMime does not parse for us (Delivered-To, Return-Path).
 std::vector<std::string> addresses_in(std::string_view value) {
   std::vector<std::string> out;
-  GPtr<InternetAddressList> list(internet_address_list_parse(nullptr, std::string(value).c_str()));
+  Owned<InternetAddressList> list(internet_address_list_parse(nullptr, std::string(value).c_str()));
   collect_addresses(list.get(), out);
   return out;
 }
@@ -223,7 +210,7 @@ std::string content_of_part(GMimeObject* object) {
   if (!GMIME_IS_PART(object)) return {};
   GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(object));
   if (content == nullptr) return {};
-  GPtr<GMimeStream> stream(g_mime_stream_mem_new());
+  Owned<GMimeStream> stream(g_mime_stream_mem_new());
   if (!stream) return {};
   if (g_mime_data_wrapper_write_to_stream(content, stream.get()) < 0) return {};
   GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream.get()));
@@ -878,7 +865,7 @@ std::string strip_quoted(std::string_view text) {
 }
 
 std::string text_of_entity(std::string_view entity) {
-  ensure_gmime();
+  gmime::ready();
   auto object = parse_entity(entity);
   if (!object) return {};
   BodyFlags flags;
@@ -888,7 +875,7 @@ std::string text_of_entity(std::string_view entity) {
 
 InboundMessage read_inbound(std::string_view raw,
                             const std::vector<std::string>& envelope_recipients) {
-  ensure_gmime();
+  gmime::ready();
   InboundMessage message;
   // The transaction's recipients hold even when the content is unreadable.
   for (const auto& recipient : envelope_recipients)

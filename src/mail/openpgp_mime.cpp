@@ -15,6 +15,9 @@
 #include <unistd.h>
 #include <utility>
 
+#include "mail/gmime.h"
+#include "services/gnupg.h"
+
 // Design of the OpenPGP side.
 //
 // The instance's secret key never leaves its home, and no state's key ever enters it:
@@ -34,133 +37,17 @@
 namespace liaison::mail {
 namespace {
 
-struct ContextDeleter {
-  void operator()(gpgme_ctx_t context) const { gpgme_release(context); }
-};
-struct DataDeleter {
-  void operator()(gpgme_data_t data) const { gpgme_data_release(data); }
-};
-struct KeyDeleter {
-  void operator()(gpgme_key_t key) const { gpgme_key_unref(key); }
-};
-using Context = std::unique_ptr<std::remove_pointer_t<gpgme_ctx_t>, ContextDeleter>;
-using Data = std::unique_ptr<std::remove_pointer_t<gpgme_data_t>, DataDeleter>;
-using Key = std::unique_ptr<std::remove_pointer_t<gpgme_key_t>, KeyDeleter>;
-
-struct ObjectUnref {
-  void operator()(void* object) const { g_object_unref(object); }
-};
-template <class T>
-using Owned = std::unique_ptr<T, ObjectUnref>;
-struct FormatOptionsFree {
-  void operator()(GMimeFormatOptions* options) const { g_mime_format_options_free(options); }
-};
-
-template <class T>
-GMimeObject* as_object(T* object) {
-  return reinterpret_cast<GMimeObject*>(object);
-}
-
-void gmime_ready() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-std::string describe(gpgme_error_t error) {
-  return std::string(gpgme_strsource(error)) + ": " + gpgme_strerror(error);
-}
-
-//! GPGME initialised and gpg found, once per process (gpgme_check_version is not thread-safe).
-Result<void> gpgme_ready() {
-  static std::once_flag once;
-  static std::optional<Error> failure;
-  std::call_once(once, [] {
-    if (gpgme_check_version(nullptr) == nullptr) {
-      failure = Error::internal("GPGME could not be initialised");
-      return;
-    }
-    if (auto error = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP); error != 0)
-      failure = Error::internal("GnuPG (gpg) is not usable: " + describe(error));
-  });
-  if (failure) return *failure;
-  return {};
-}
-
-Result<Context> make_context(const std::string& home) {
-  LIAISON_TRY(gpgme_ready());
-  gpgme_ctx_t raw = nullptr;
-  if (auto error = gpgme_new(&raw); error != 0) return Error::internal("GPGME: " + describe(error));
-  Context context(raw);
-  if (auto error =
-          gpgme_ctx_set_engine_info(context.get(), GPGME_PROTOCOL_OpenPGP, nullptr, home.c_str());
-      error != 0)
-    return Error::internal("GPGME: " + describe(error));
-  gpgme_set_offline(context.get(), 1);  // never ask a keyserver or WKD
-  // The instance key has no passphrase; loopback keeps gpg-agent from ever starting a pinentry.
-  gpgme_set_pinentry_mode(context.get(), GPGME_PINENTRY_MODE_LOOPBACK);
-  return context;
-}
-
-Result<Data> new_data() {
-  gpgme_data_t raw = nullptr;
-  if (auto error = gpgme_data_new(&raw); error != 0)
-    return Error::internal("GPGME: " + describe(error));
-  return Data(raw);
-}
-
-Result<Data> data_from(std::string_view bytes) {
-  gpgme_data_t raw = nullptr;
-  // Copied (last argument 1), so the data does not depend on the caller's buffer lifetime.
-  if (auto error = gpgme_data_new_from_mem(&raw, bytes.data(), bytes.size(), 1); error != 0)
-    return Error::internal("GPGME: " + describe(error));
-  return Data(raw);
-}
-
-std::string take_bytes(Data data) {
-  std::size_t length = 0;
-  char* buffer = gpgme_data_release_and_get_mem(data.release(), &length);
-  if (buffer == nullptr) return {};
-  std::string bytes(buffer, length);
-  gpgme_free(buffer);
-  return bytes;
-}
-
-//! A GnuPG home of its own for one call, removed with everything in it afterwards. Under /tmp
-//! (mkdtemp, mode 0700 as gpg insists) and short, with no gpg-agent: nothing done in it needs
-//! secret keys, and an agent would outlive the directory.
-class TemporaryHome {
- public:
-  static Result<TemporaryHome> create() {
-    std::error_code error;
-    auto base = std::filesystem::temp_directory_path(error);
-    if (error) return Error::internal("no temporary directory: " + error.message());
-    auto pattern = (base / "liaison-pgp-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      return Error::internal("cannot create a GnuPG home directory in " + base.string());
-    TemporaryHome home(pattern);
-    std::ofstream configuration(home.path_ / "gpg.conf");
-    configuration << "no-autostart\n";
-    configuration.close();
-    if (!configuration) return Error::internal("cannot write gpg.conf in " + pattern);
-    return home;
-  }
-
-  TemporaryHome(TemporaryHome&& other) noexcept : path_(std::exchange(other.path_, {})) {}
-  TemporaryHome& operator=(TemporaryHome&&) = delete;
-  TemporaryHome(const TemporaryHome&) = delete;
-  TemporaryHome& operator=(const TemporaryHome&) = delete;
-  ~TemporaryHome() {
-    if (path_.empty()) return;
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  explicit TemporaryHome(std::filesystem::path path) : path_(std::move(path)) {}
-  std::filesystem::path path_;
-};
+using gmime::as_object;
+using gmime::FormatOptionsFree;
+using gmime::Owned;
+using services::gnupg::Context;
+using services::gnupg::Data;
+using services::gnupg::data_from;
+using services::gnupg::describe;
+using services::gnupg::Key;
+using services::gnupg::new_data;
+using services::gnupg::take_bytes;
+using services::gnupg::TemporaryHome;
 
 bool usable(const _gpgme_subkey& subkey) {
   return subkey.revoked == 0 && subkey.expired == 0 && subkey.disabled == 0 && subkey.invalid == 0;
@@ -207,7 +94,7 @@ Result<Key> get_key(gpgme_ctx_t context, const std::string& fingerprint, bool se
 Result<void> check_recipient_key(const TemporaryHome& home, std::string_view armored) {
   if (armored.find("PRIVATE KEY BLOCK") != std::string_view::npos)
     return Error::invalid_argument("the recipient key is a secret key");
-  auto context = make_context(home.path().string());
+  auto context = services::gnupg::context_for(home.path().string());
   if (!context) return context.error();
   auto data = data_from(armored);
   if (!data) return data.error();
@@ -350,7 +237,7 @@ Result<Verification> verify(std::string_view signature, std::optional<std::strin
                             const std::vector<std::string>& sender_keys, std::string* plain) {
   auto home = TemporaryHome::create();
   if (!home) return home.error();
-  auto context = make_context(home->path().string());
+  auto context = services::gnupg::context_for(home->path().string());
   if (!context) return context.error();
   LIAISON_TRY(import_keys(context->get(), sender_keys));
   auto signature_data = data_from(signature);
@@ -396,7 +283,7 @@ Result<InstanceKeyring> InstanceKeyring::open(std::string home, std::string uid)
   if (::chmod(home.c_str(), 0700) != 0)
     return Error::internal("cannot make the GnuPG home " + home + " private");
 
-  auto context = make_context(home);
+  auto context = services::gnupg::context_for(home);
   if (!context) return context.error();
   auto key = find_secret_key(context->get());
   if (!key) return key.error();
@@ -430,7 +317,7 @@ Result<InstanceKeyring> InstanceKeyring::open(std::string home, std::string uid)
 }
 
 Result<std::string> InstanceKeyring::public_key() const {
-  auto context = make_context(home_);
+  auto context = services::gnupg::context_for(home_);
   if (!context) return context.error();
   gpgme_set_armor(context->get(), 1);
   auto output = new_data();
@@ -460,7 +347,7 @@ Result<std::string> compose_encrypted(const OutgoingMessage& message,
     if (!out) return Error::internal("cannot write the recipient key to " + key_file.string());
   }
 
-  gmime_ready();
+  gmime::ready();
   auto mime = parse_message(*composed);
   if (!mime) return Error::internal("GMime could not read back the composed message");
   auto* body = g_mime_message_get_mime_part(mime.get());
@@ -471,7 +358,7 @@ Result<std::string> compose_encrypted(const OutgoingMessage& message,
   g_mime_object_set_header(body, "Subject", message.subject.c_str(), "utf-8");
   auto inner = canonical(to_crlf_string(body));
 
-  auto context = make_context(keyring.home());
+  auto context = services::gnupg::context_for(keyring.home());
   if (!context) return context.error();
   gpgme_set_armor(context->get(), 1);
   auto signer = get_key(context->get(), keyring.fingerprint(), true);
@@ -517,7 +404,7 @@ Result<std::string> compose_encrypted(const OutgoingMessage& message,
 
 Result<DecryptedMessage> open_protected(std::string_view raw, const InstanceKeyring& keyring,
                                         const std::vector<std::string>& sender_keys) {
-  gmime_ready();
+  gmime::ready();
   auto mime = parse_message(raw);
   if (!mime) return Error::not_found("the message cannot be read as MIME");
   auto* body = g_mime_message_get_mime_part(mime.get());
@@ -540,7 +427,7 @@ Result<DecryptedMessage> open_protected(std::string_view raw, const InstanceKeyr
   auto armored = decoded_content(g_mime_multipart_get_part(reinterpret_cast<GMimeMultipart*>(body),
                                                            GMIME_MULTIPART_ENCRYPTED_CONTENT));
 
-  auto context = make_context(keyring.home());
+  auto context = services::gnupg::context_for(keyring.home());
   if (!context) return context.error();
   auto cipher = data_from(armored);
   if (!cipher) return cipher.error();

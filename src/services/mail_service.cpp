@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "base/text.h"
+#include "domain/account.h"
 #include "domain/mail.h"
 #include "services/audit_log.h"
 #include "services/identifiers.h"
@@ -17,10 +18,6 @@ Result<void> may_manage_mail(const Actor& actor) {
   if (domain::authorize(actor.principal, domain::Action::manage_mail, domain::Resource::instance()))
     return {};
   return Error::forbidden("only operators manage the mail system");
-}
-
-bool same_address(std::string_view a, std::string_view b) {
-  return ascii_lower(trim_blanks(a)) == ascii_lower(trim_blanks(b));
 }
 
 //! A bounce says the address is gone when the action is "failed", or (bounces without a
@@ -156,7 +153,7 @@ Result<InboundOutcome> MailService::record_inbound(const InboundReport& report) 
                 {address, status.status,
                  status.diagnostic.empty() ? status.action : status.diagnostic, now_text, now_text,
                  outcome.outbox_id}));
-            if (matched && same_address(address, matched->recipient))
+            if (matched && domain::email_key(address) == domain::email_key(matched->recipient))
               LIAISON_TRY(
                   outbox.mark_bounced(matched->id, status.status + " " + status.diagnostic));
             boost::json::object details{
@@ -168,7 +165,8 @@ Result<InboundOutcome> MailService::record_inbound(const InboundReport& report) 
                                    matched ? matched->organisation_id : std::string()}));
           }
         } else if (report.kind == "reply" && matched &&
-                   same_address(report.from_address, matched->recipient)) {
+                   domain::email_key(report.from_address) ==
+                       domain::email_key(matched->recipient)) {
           // Its owner answered from it: whatever bounced before, the address works now.
           LIAISON_TRY(inbound.clear_undeliverable(matched->recipient));
         }
@@ -249,6 +247,10 @@ Result<std::vector<store::UndeliverableAddress>> MailService::undeliverable(cons
   return database_.transact(store::Access::read, [&](store::Connection& connection) {
     return store::InboundMailStore(connection).undeliverable_addresses(limit);
   });
+}
+
+std::string MailService::new_message_id(std::string_view domain) {
+  return new_id(clock_, random_) + "@" + std::string(domain);
 }
 
 Result<std::optional<store::OutboxMessage>> MailService::message(const std::string& id) {

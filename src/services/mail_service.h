@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -100,6 +101,8 @@ class MailService {
                                                                  std::int64_t limit);
 
   // --- the demo mailbox ---
+  //! A Message-ID ("<random id>@domain", without brackets) for a mail written on someone's behalf.
+  std::string new_message_id(std::string_view domain);
   Result<std::optional<store::OutboxMessage>> message(const std::string& id);
 
  private:

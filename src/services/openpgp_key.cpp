@@ -2,13 +2,8 @@
 
 #include <array>
 #include <cstdint>
-#include <cstdlib>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <gpgme.h>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -18,6 +13,7 @@
 #include <sodium.h>
 
 #include "base/text.h"
+#include "services/gnupg.h"
 
 namespace liaison::services {
 namespace {
@@ -30,79 +26,11 @@ constexpr std::string_view kSecretRefusal =
     "this is a private (secret) OpenPGP key, which must never leave its owner and is never "
     "stored here; send the public key instead (gpg --armor --export)";
 
-struct ContextDeleter {
-  void operator()(gpgme_ctx_t context) const { gpgme_release(context); }
-};
-struct DataDeleter {
-  void operator()(gpgme_data_t data) const { gpgme_data_release(data); }
-};
-struct KeyDeleter {
-  void operator()(gpgme_key_t key) const { gpgme_key_unref(key); }
-};
+using gnupg::describe;
+using gnupg::Key;
+using gnupg::TemporaryHome;
 using KeyRecord = std::remove_pointer_t<gpgme_key_t>;
 using SubkeyRecord = std::remove_pointer_t<gpgme_subkey_t>;
-using Context = std::unique_ptr<std::remove_pointer_t<gpgme_ctx_t>, ContextDeleter>;
-using Data = std::unique_ptr<std::remove_pointer_t<gpgme_data_t>, DataDeleter>;
-using Key = std::unique_ptr<KeyRecord, KeyDeleter>;
-
-std::string describe(gpgme_error_t error) {
-  return std::string(gpgme_strsource(error)) + ": " + gpgme_strerror(error);
-}
-
-//! GPGME initialised and its OpenPGP engine (gpg) found, once per process: gpgme_check_version
-//! must run before any other call and is not itself thread-safe.
-Result<void> gpgme_ready() {
-  static std::once_flag once;
-  static std::optional<Error> failure;
-  std::call_once(once, [] {
-    if (gpgme_check_version(nullptr) == nullptr) {
-      failure = Error::internal("GPGME could not be initialised");
-      return;
-    }
-    if (auto error = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP); error != 0)
-      failure = Error::internal("GnuPG (gpg) is not usable: " + describe(error));
-  });
-  if (failure) return *failure;
-  return {};
-}
-
-//! A GnuPG home directory of its own for one call, removed with everything in it afterwards.
-class TemporaryHome {
- public:
-  static Result<TemporaryHome> create() {
-    std::error_code error;
-    auto base = std::filesystem::temp_directory_path(error);
-    if (error) return Error::internal("no temporary directory: " + error.message());
-    auto pattern = (base / "liaison-openpgp-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)  // mode 0700, which gpg insists on
-      return Error::internal("cannot create a GnuPG home directory in " + base.string());
-    TemporaryHome home(pattern);
-    // gpg would start a gpg-agent for this home as soon as it met secret key material, and the
-    // agent would outlive the call and the directory; without one gpg still lists such keys.
-    std::ofstream configuration(home.path_ / "gpg.conf");
-    configuration << "no-autostart\n";
-    configuration.close();
-    if (!configuration) return Error::internal("cannot write gpg.conf in " + pattern);
-    return home;
-  }
-
-  TemporaryHome(TemporaryHome&& other) noexcept : path_(std::exchange(other.path_, {})) {}
-  TemporaryHome& operator=(TemporaryHome&&) = delete;
-  TemporaryHome(const TemporaryHome&) = delete;
-  TemporaryHome& operator=(const TemporaryHome&) = delete;
-  ~TemporaryHome() {
-    if (path_.empty()) return;
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  explicit TemporaryHome(std::filesystem::path path) : path_(std::move(path)) {}
-
-  std::filesystem::path path_;
-};
 
 //! The CRC-24 of RFC 4880 section 6.1 over `bytes`.
 std::uint32_t crc24(std::span<const unsigned char> bytes) {
@@ -159,41 +87,28 @@ std::string with_checksum(std::string_view block) {
 
 //! The keys gpg finds in `block`, as `gpg --import --import-options show-only` would list them.
 Result<std::vector<Key>> list_keys(std::string_view block) {
-  LIAISON_TRY(gpgme_ready());
   auto home = TemporaryHome::create();
   if (!home) return home.error();
+  auto context = gnupg::context_for(home->path().string());
+  if (!context) return context.error();
+  auto data = gnupg::data_from(block);
+  if (!data) return data.error();
 
-  gpgme_ctx_t raw_context = nullptr;
-  if (auto error = gpgme_new(&raw_context); error != 0)
-    return Error::internal("GPGME: " + describe(error));
-  Context context(raw_context);
-  auto home_path = home->path().string();
-  if (auto error = gpgme_ctx_set_engine_info(context.get(), GPGME_PROTOCOL_OpenPGP, nullptr,
-                                             home_path.c_str());
-      error != 0)
-    return Error::internal("GPGME: " + describe(error));
-  gpgme_set_offline(context.get(), 1);  // never ask a keyserver or WKD about what it reads
-
-  gpgme_data_t raw_data = nullptr;
-  if (auto error = gpgme_data_new_from_mem(&raw_data, block.data(), block.size(), 0); error != 0)
-    return Error::internal("GPGME: " + describe(error));
-  Data data(raw_data);
-
-  if (auto error = gpgme_op_keylist_from_data_start(context.get(), data.get(), 0); error != 0)
+  if (auto error = gpgme_op_keylist_from_data_start(context->get(), data->get(), 0); error != 0)
     return Error::internal("GnuPG could not read the key: " + describe(error));
   std::vector<Key> keys;
   for (;;) {
     gpgme_key_t key = nullptr;
-    auto error = gpgme_op_keylist_next(context.get(), &key);
+    auto error = gpgme_op_keylist_next(context->get(), &key);
     if (gpgme_err_code(error) == GPG_ERR_EOF) break;
     if (error != 0) {
-      gpgme_op_keylist_end(context.get());
+      gpgme_op_keylist_end(context->get());
       return Error::invalid_argument("GnuPG could not read the OpenPGP key (" +
                                      std::string(gpgme_strerror(error)) + ")");
     }
     keys.emplace_back(key);
   }
-  gpgme_op_keylist_end(context.get());
+  gpgme_op_keylist_end(context->get());
   return keys;
 }
 

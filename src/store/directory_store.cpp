@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "base/text.h"
+#include "domain/account.h"
 #include "domain/formats/contact_json.h"
 
 namespace liaison::store {
@@ -254,7 +255,7 @@ Result<void> DirectoryStore::insert_version(const std::string& entry_id,
   if (version.status != domain::EntryStatus::active) return {};
   for (const auto* email : {&version.contact.functional_email, &version.contact.personal_email}) {
     if (email->empty()) continue;
-    Value address[] = {ascii_lower(trim_blanks(*email)), entry_id};
+    Value address[] = {domain::email_key(*email), entry_id};
     auto listed = connection_.execute(
         "INSERT INTO contact_addresses (address_key, entry_id) VALUES ($1, $2) "
         "ON CONFLICT DO NOTHING",
@@ -436,7 +437,7 @@ Result<void> DirectoryStore::confirm_entry(const std::string& organisation_id,
 
 Result<std::vector<domain::Contact>> DirectoryStore::contacts_by_address(
     const std::string& address) {
-  Value parameters[] = {ascii_lower(trim_blanks(address))};
+  Value parameters[] = {domain::email_key(address)};
   auto rows = connection_.query(
       std::string("SELECT ") + std::string(kVersionColumns) +
           " FROM contact_addresses a JOIN entries e ON e.id = a.entry_id "

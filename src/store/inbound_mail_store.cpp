@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "base/text.h"
+#include "domain/account.h"
 
 namespace liaison::store {
 namespace {
@@ -32,10 +32,6 @@ InboundMailRecord record_of(const Row& row) {
 
 UndeliverableAddress address_of(const Row& row) {
   return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5)};
-}
-
-std::string address_key(const std::string& address) {
-  return ascii_lower(trim_blanks(address));
 }
 
 }  // namespace
@@ -92,7 +88,7 @@ Result<std::optional<InboundMailRecord>> InboundMailStore::find(const std::strin
 }
 
 Result<void> InboundMailStore::mark_undeliverable(const UndeliverableAddress& address) {
-  Value parameters[] = {address_key(address.address),
+  Value parameters[] = {domain::email_key(address.address),
                         address.address,
                         address.status,
                         address.reason,
@@ -110,7 +106,7 @@ Result<void> InboundMailStore::mark_undeliverable(const UndeliverableAddress& ad
 }
 
 Result<void> InboundMailStore::clear_undeliverable(const std::string& address) {
-  Value parameters[] = {address_key(address)};
+  Value parameters[] = {domain::email_key(address)};
   auto deleted =
       connection_.execute("DELETE FROM undeliverable_addresses WHERE address_key = $1", parameters);
   if (!deleted) return deleted.error();
@@ -119,7 +115,7 @@ Result<void> InboundMailStore::clear_undeliverable(const std::string& address) {
 
 Result<std::optional<UndeliverableAddress>> InboundMailStore::undeliverable(
     const std::string& address) {
-  Value parameters[] = {address_key(address)};
+  Value parameters[] = {domain::email_key(address)};
   auto rows = connection_.query(
       "SELECT address, status, reason, first_bounce_at, last_bounce_at, outbox_id "
       "FROM undeliverable_addresses WHERE address_key = $1",

@@ -1,7 +1,6 @@
 #include "web/api/audit_api.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,26 +9,13 @@
 #include <fmt/format.h>
 
 #include "services/audit_query.h"
+#include "web/api/query_parameters.h"
 #include "web/api/resource_scope.h"
 
 namespace liaison::web {
 namespace json = boost::json;
 
 namespace {
-
-// A whole number from the query string; `fallback` when the parameter is absent.
-Result<std::int64_t> integer_parameter(const RequestContext& context, std::string_view name,
-                                       std::int64_t fallback) {
-  auto text = context.query(name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  const char* end = text->data() + text->size();
-  auto [stop, failed] = std::from_chars(text->data(), end, value);
-  if (failed != std::errc() || stop != end) {
-    return Error::invalid_argument(fmt::format("{}: expected a whole number", name));
-  }
-  return value;
-}
 
 // A query string decodes '+' as a space, so "+01:00" sent unencoded arrives as " 01:00". An
 // RFC 3339 time has no spaces: turn them back.

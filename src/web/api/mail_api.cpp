@@ -1,9 +1,8 @@
 #include "web/api/mail_api.h"
 
-#include <charconv>
-
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
+
+#include "web/api/query_parameters.h"
 
 namespace liaison::web {
 namespace json = boost::json;
@@ -11,31 +10,6 @@ namespace json = boost::json;
 namespace {
 
 using domain::Action;
-
-Result<std::int64_t> bounded(const RequestContext& context, std::string_view name,
-                             std::int64_t fallback, std::int64_t maximum) {
-  auto text = context.query(name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  const char* end = text->data() + text->size();
-  auto [stop, failed] = std::from_chars(text->data(), end, value);
-  if (failed != std::errc() || stop != end || value < 0 || value > maximum)
-    return Error::invalid_argument(
-        fmt::format("{}: expected a whole number from 0 to {}", name, maximum));
-  return value;
-}
-
-Result<std::string> one_of(const RequestContext& context, std::string_view name,
-                           std::initializer_list<std::string_view> allowed) {
-  auto value = context.query(name).value_or("");
-  if (value.empty()) return value;
-  for (auto each : allowed)
-    if (each == value) return value;
-  std::string list;
-  for (auto each : allowed)
-    list += (list.empty() ? "" : ", ") + std::string(each);
-  return Error::invalid_argument(fmt::format("{}: must be one of {}", name, list));
-}
 
 json::object outbox_json(const store::OutboxMessage& message) {
   return {
@@ -78,26 +52,26 @@ json::object inbound_json(const store::InboundMailRecord& mail) {
 void add_mail_api(Router& router, services::MailService& mail) {
   const auto operators = Access::allow(Action::manage_mail);
 
-  router.add(http::verb::get, "/api/v1/mail/outbox", operators,
-             [&mail](const RequestContext& context) {
-               auto status = one_of(context, "status", {"pending", "sent", "failed", "bounced"});
-               if (!status) return context.error(status.error());
-               auto limit = bounded(context, "limit", 100, 1000);
-               if (!limit) return context.error(limit.error());
-               auto offset = bounded(context, "offset", 0, 1'000'000'000);
-               if (!offset) return context.error(offset.error());
-               auto queue = mail.queue(context.actor(), *status, *limit, *offset);
-               if (!queue) return context.error(queue.error());
-               json::array messages;
-               for (const auto& message : queue->messages)
-                 messages.push_back(outbox_json(message));
-               return context.json(
-                   json::object{{"counts", json::object{{"pending", queue->counts.pending},
-                                                        {"sent", queue->counts.sent},
-                                                        {"failed", queue->counts.failed},
-                                                        {"bounced", queue->counts.bounced}}},
-                                {"messages", std::move(messages)}});
-             });
+  router.add(
+      http::verb::get, "/api/v1/mail/outbox", operators, [&mail](const RequestContext& context) {
+        auto status = choice_parameter(context, "status", {"pending", "sent", "failed", "bounced"});
+        if (!status) return context.error(status.error());
+        auto limit = integer_parameter(context, "limit", 100, 0, 1000);
+        if (!limit) return context.error(limit.error());
+        auto offset = integer_parameter(context, "offset", 0, 0, 1'000'000'000);
+        if (!offset) return context.error(offset.error());
+        auto queue = mail.queue(context.actor(), *status, *limit, *offset);
+        if (!queue) return context.error(queue.error());
+        json::array messages;
+        for (const auto& message : queue->messages)
+          messages.push_back(outbox_json(message));
+        return context.json(
+            json::object{{"counts", json::object{{"pending", queue->counts.pending},
+                                                 {"sent", queue->counts.sent},
+                                                 {"failed", queue->counts.failed},
+                                                 {"bounced", queue->counts.bounced}}},
+                         {"messages", std::move(messages)}});
+      });
 
   router.add(http::verb::post, "/api/v1/mail/outbox/{id}/retry", operators,
              [&mail](const RequestContext& context) {
@@ -108,9 +82,9 @@ void add_mail_api(Router& router, services::MailService& mail) {
 
   router.add(http::verb::get, "/api/v1/mail/inbound", operators,
              [&mail](const RequestContext& context) {
-               auto kind = one_of(context, "kind", {"reply", "bounce", "auto_reply"});
+               auto kind = choice_parameter(context, "kind", {"reply", "bounce", "auto_reply"});
                if (!kind) return context.error(kind.error());
-               auto limit = bounded(context, "limit", 100, 1000);
+               auto limit = integer_parameter(context, "limit", 100, 0, 1000);
                if (!limit) return context.error(limit.error());
                auto mails = mail.inbound(context.actor(), *kind, *limit);
                if (!mails) return context.error(mails.error());
@@ -122,7 +96,7 @@ void add_mail_api(Router& router, services::MailService& mail) {
 
   router.add(http::verb::get, "/api/v1/mail/undeliverable", operators,
              [&mail](const RequestContext& context) {
-               auto limit = bounded(context, "limit", 100, 1000);
+               auto limit = integer_parameter(context, "limit", 100, 0, 1000);
                if (!limit) return context.error(limit.error());
                auto addresses = mail.undeliverable(context.actor(), *limit);
                if (!addresses) return context.error(addresses.error());

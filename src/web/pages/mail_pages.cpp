@@ -8,10 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <fmt/format.h>
-
-#include "base/clock.h"
 #include "mail/inbound_pipeline.h"
+#include "web/api/query_parameters.h"
 #include "web/pages/pages.h"
 
 namespace liaison::web {
@@ -31,17 +29,13 @@ mustache::data queue_data(const services::MailQueue& queue) {
     row.set("status", message.status);
     row.set("attempts", std::to_string(message.attempts));
     row.set("last_error", message.last_error);
-    row.set("encrypted", message.encrypt_key.empty() ? mustache::data::type::bool_false
-                                                     : mustache::data::type::bool_true);
-    row.set("can_retry", message.status == "failed" || message.status == "bounced"
-                             ? mustache::data::type::bool_true
-                             : mustache::data::type::bool_false);
+    row.set("encrypted", !message.encrypt_key.empty());
+    row.set("can_retry", message.status == "failed" || message.status == "bounced");
     rows.push_back(row);
   }
   mustache::data data;
   data.set("messages", rows);
-  data.set("empty", queue.messages.empty() ? mustache::data::type::bool_true
-                                           : mustache::data::type::bool_false);
+  data.set("empty", queue.messages.empty());
   data.set("pending", std::to_string(queue.counts.pending));
   data.set("sent", std::to_string(queue.counts.sent));
   data.set("failed", std::to_string(queue.counts.failed));
@@ -51,10 +45,9 @@ mustache::data queue_data(const services::MailQueue& queue) {
 
 Response queue_page(const RequestContext& context, const PageRenderer& pages,
                     services::MailService& mail, const PageOptions& options) {
-  auto status = context.query("status").value_or("");
-  if (status != "" && status != "pending" && status != "sent" && status != "failed" &&
-      status != "bounced")
-    status.clear();
+  // An unknown filter shows everything rather than an error page.
+  auto chosen = choice_parameter(context, "status", {"pending", "sent", "failed", "bounced"});
+  std::string status = chosen ? *chosen : std::string();
   auto queue = mail.queue(context.actor(), status, 200, 0);
   if (!queue) return context.error(queue.error());
   auto data = queue_data(*queue);
@@ -75,8 +68,7 @@ Response queue_page(const RequestContext& context, const PageRenderer& pages,
     mails.push_back(row);
   }
   data.set("inbound", mails);
-  data.set("no_inbound",
-           inbound->empty() ? mustache::data::type::bool_true : mustache::data::type::bool_false);
+  data.set("no_inbound", inbound->empty());
 
   auto bounced = mail.undeliverable(context.actor(), 100);
   if (!bounced) return context.error(bounced.error());
@@ -90,8 +82,7 @@ Response queue_page(const RequestContext& context, const PageRenderer& pages,
     addresses.push_back(row);
   }
   data.set("undeliverable", addresses);
-  data.set("no_undeliverable",
-           bounced->empty() ? mustache::data::type::bool_true : mustache::data::type::bool_false);
+  data.set("no_undeliverable", bounced->empty());
   return pages.render(context, "mail_queue", std::move(data), options);
 }
 
@@ -173,13 +164,11 @@ void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailS
           row.set("recipient", (*message)->recipient);
           row.set("subject", (*message)->subject);
           row.set("kind", (*message)->kind);
-          row.set("encrypted", (*message)->encrypt_key.empty() ? mustache::data::type::bool_false
-                                                               : mustache::data::type::bool_true);
+          row.set("encrypted", !(*message)->encrypt_key.empty());
           rows.push_back(row);
         }
         mustache::data data;
-        data.set("empty", rows.is_empty_list() ? mustache::data::type::bool_true
-                                               : mustache::data::type::bool_false);
+        data.set("empty", rows.is_empty_list());
         data.set("mails", rows);
         data.set("spool", options.demo_spool);
         std::string notice = context.query("replied") ? "Your reply was received: see it under "
@@ -205,9 +194,6 @@ void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailS
                data.set("subject", (*message)->subject);
                data.set("body", (*message)->body);
                data.set("raw", read_file(path));
-               data.set("expects_answer", (*message)->expects_answer
-                                              ? mustache::data::type::bool_true
-                                              : mustache::data::type::bool_false);
                return pages.render(context, "demo_message", std::move(data), {(*message)->subject});
              });
 
@@ -222,11 +208,7 @@ void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailS
                  return context.problem({http::status::not_found, "no such mail in the spool"});
                auto words = context.form("text");
                if (words.empty()) words = "Received, thank you.";
-               const auto reply_id =
-                   fmt::format("demo-{}-{}@demo.liaison.invalid", id,
-                               std::chrono::duration_cast<std::chrono::microseconds>(
-                                   SystemClock().now().time_since_epoch())
-                                   .count());
+               const auto reply_id = mail.new_message_id("demo.liaison.invalid");
                const auto raw = simulated_reply(**message, options.sender, words, reply_id);
                mail::InboundEnvelope envelope{
                    (*message)->recipient,

@@ -76,8 +76,7 @@ void add_sign_in_pages(Router& router, const PageRenderer& pages,
     const bool operator_ = std::any_of(
         authenticated->account.grants.begin(), authenticated->account.grants.end(),
         [](const domain::RoleGrant& grant) { return grant.role == domain::Role::operator_; });
-    data.set("operator",
-             operator_ ? mustache::data::type::bool_true : mustache::data::type::bool_false);
+    data.set("operator", operator_);
     return pages.render(context, "home", data, {"Liaison"});
   });
 

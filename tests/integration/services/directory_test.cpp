@@ -18,6 +18,7 @@
 #include "services/reference_service.h"
 #include "store/account_store.h"
 #include "store/engines.h"
+#include "support/result_assertions.h"
 
 namespace liaison::testing {
 namespace {
@@ -34,23 +35,6 @@ using services::ChangeNote;
 using services::ImportLine;
 using store::EntryFilter;
 using store::EntryView;
-
-std::chrono::system_clock::time_point at(std::string_view text) {
-  auto seconds = parse_utc_seconds(text);
-  EXPECT_TRUE(seconds) << text;
-  return std::chrono::system_clock::time_point{seconds.value_or(std::chrono::sys_seconds{})};
-}
-
-//! The failure a result should carry, with the message when it carries another one.
-template <class T>
-::testing::AssertionResult fails_with(const Result<T>& result, ErrorCode code) {
-  if (result) return ::testing::AssertionFailure() << "succeeded";
-  if (result.error().code != code)
-    return ::testing::AssertionFailure()
-           << "failed with code " << static_cast<int>(result.error().code) << ": "
-           << result.error().message;
-  return ::testing::AssertionSuccess();
-}
 
 ChangeNote note(std::string reason, std::string effective_on = {}) {
   return {std::move(reason), std::move(effective_on)};

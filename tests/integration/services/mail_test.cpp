@@ -31,6 +31,7 @@
 #include "store/engines.h"
 #include "store/outbox_store.h"
 #include "support/process.h"
+#include "support/result_assertions.h"
 
 namespace liaison::testing {
 namespace {
@@ -42,22 +43,6 @@ using domain::RoleGrant;
 using services::Actor;
 using services::DeliveryReport;
 using Outcome = services::DeliveryReport::Outcome;
-
-std::chrono::system_clock::time_point at(std::string_view text) {
-  auto seconds = parse_utc_seconds(text);
-  EXPECT_TRUE(seconds) << text;
-  return std::chrono::system_clock::time_point{seconds.value_or(std::chrono::sys_seconds{})};
-}
-
-template <class T>
-::testing::AssertionResult fails_with(const Result<T>& result, ErrorCode code) {
-  if (result) return ::testing::AssertionFailure() << "succeeded";
-  if (result.error().code != code)
-    return ::testing::AssertionFailure()
-           << "failed with code " << static_cast<int>(result.error().code) << ": "
-           << result.error().message;
-  return ::testing::AssertionSuccess();
-}
 
 bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;

@@ -1,0 +1,205 @@
+# Shared by the benchmark scripts (source it; not run on its own): process bookkeeping and
+# cleanup, free loopback ports, waiting for a server, wrk runs and their parsing.
+#
+# The sourcing script sets `bench_name` (for messages) first, and may set `keep=1` to keep the
+# temporary directory ($tmp, made by bench_tmpdir). Every background process leads its own
+# process group (setsid), and the exit trap stops them all and removes $tmp.
+# shellcheck shell=bash
+
+started=()
+tmp=""
+keep=${keep:-0}
+
+die() {
+  printf '%s: %s\n' "${bench_name:-bench}" "$*" >&2
+  exit 1
+}
+
+# shellcheck disable=SC2317 # reached through the traps below
+stop_started() {
+  local pid deadline
+  for pid in "${started[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  deadline=$((SECONDS + 5))
+  for pid in "${started[@]}"; do
+    while kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null; do
+      if ((SECONDS >= deadline)); then
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        break
+      fi
+      sleep 0.1
+    done
+    wait "$pid" 2>/dev/null || true
+  done
+  started=()
+}
+
+# shellcheck disable=SC2317
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM HUP
+  stop_started
+  if [[ -n $tmp && -d $tmp ]]; then
+    if ((keep)); then
+      echo "kept $tmp"
+    else
+      rm -rf -- "$tmp"
+    fi
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# start_bg LOGFILE CMD... : runs CMD in its own session, sets $last_pid. So it leads its own
+# process group (nginx's workers included) and a Ctrl-C at the terminal reaches only the
+# script, whose trap then stops everything it started. (A script has no job control, so the
+# forked child is never a process group leader and setsid runs setsid(2) in place: $! is the
+# group's id.)
+start_bg() {
+  local log=$1
+  shift
+  setsid "$@" >"$log" 2>&1 </dev/null &
+  last_pid=$!
+  started+=("$last_pid")
+}
+
+# stop_one PID: stops one process started by start_bg (a server to be restarted) and forgets it.
+stop_one() {
+  local pid=$1 kept=() each
+  for each in "${started[@]}"; do
+    [[ $each == "$pid" ]] || kept+=("$each")
+  done
+  started=("$pid")
+  stop_started
+  started=("${kept[@]}")
+}
+
+# bench_tmpdir: makes $tmp, the run's scratch directory.
+bench_tmpdir() {
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/liaison-bench-${bench_name:-bench}.XXXXXX")
+}
+
+now_us() { printf '%s\n' "${EPOCHREALTIME//[^0-9]/}"; }
+
+# True when nothing can be in the way of binding 127.0.0.1:$1.
+port_is_free() {
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$1" <<'PYTHON'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PYTHON
+  else
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+      return 1 # something is listening
+    fi
+  fi
+}
+
+# free_port: a free loopback port, starting at a random one below Linux's ephemeral range
+# (32768+), so the client ends of wrk's connections never collide with the servers. It runs in
+# a subshell ($(free_port)): add what it printed to taken_ports before asking again.
+taken_ports=()
+free_port() {
+  local port=$((20000 + RANDOM % 12000)) tries taken clash
+  for ((tries = 0; tries < 500; tries++, port++)); do
+    ((port < 32000)) || port=20000
+    clash=0
+    for taken in "${taken_ports[@]}"; do
+      [[ $taken == "$port" ]] && clash=1
+    done
+    if ((clash == 0)) && port_is_free "$port"; then
+      printf '%s\n' "$port"
+      return 0
+    fi
+  done
+  die "no free loopback port found"
+}
+
+# wait_ready NAME URL PID TIMEOUT_S LOG: until URL answers 2xx; dies with the log otherwise.
+wait_ready() {
+  local name=$1 url=$2 pid=$3 timeout=$4 log=$5
+  local deadline=$(($(now_us) + timeout * 1000000))
+  until curl -fsS --max-time 1 -o /dev/null "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      printf '%s exited before it was ready; its log:\n' "$name" >&2
+      sed 's/^/  | /' "$log" >&2 || true
+      die "$name did not start"
+    fi
+    if (($(now_us) >= deadline)); then
+      printf '%s not ready at %s after %ss; its log:\n' "$name" "$url" "$timeout" >&2
+      sed 's/^/  | /' "$log" >&2 || true
+      die "$name did not become ready"
+    fi
+    sleep 0.1
+  done
+}
+
+# --- wrk: the caller sets threads, connections, warmup and duration ---------------------------
+
+# run_wrk OUTFILE DURATION WRK-ARGS...: wrk in the background, so that a signal interrupts
+# `wait` at once and the trap can stop it.
+run_wrk() {
+  local out=$1 dur=$2 status=0
+  shift 2
+  start_bg "$out" wrk "-t$threads" "-c$connections" "-d$dur" --timeout 10s --latency "$@"
+  wait "$last_pid" || status=$?
+  started=("${started[@]:0:${#started[@]}-1}")
+  if ((status != 0)); then
+    sed 's/^/  | /' "$out" >&2
+    die "wrk $* failed (exit $status)"
+  fi
+}
+
+# to_ms VALUE_WITH_UNIT (wrk prints us, ms, s, m or h)
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : (u == "h") ? 3600000 : -1
+    if (f < 0 || v == "") { print "nan"; exit }
+    printf "%.3f", n * f }'
+}
+
+fmt_ms() { awk -v v="$1" 'BEGIN { printf "%.2fms", v }'; }
+
+# Results, keyed "<key>.<field>": rps, p50 and p99 (ms), non2xx, errors (socket errors, summed).
+declare -A res=()
+
+# parse_wrk OUTFILE KEY
+parse_wrk() {
+  local out=$1 p=$2 rps p50 p99 non2xx errors
+  rps=$(awk '$1 == "Requests/sec:" { print $2 }' "$out")
+  p50=$(awk '$1 == "50%" { print $2; exit }' "$out")
+  p99=$(awk '$1 == "99%" { print $2; exit }' "$out")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
+  errors=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")
+  [[ -n $rps && -n $p50 && -n $p99 ]] || {
+    sed 's/^/  | /' "$out" >&2
+    die "could not parse wrk output $out"
+  }
+  res[$p.rps]=$rps
+  res[$p.p50]=$(to_ms "$p50")
+  res[$p.p99]=$(to_ms "$p99")
+  res[$p.non2xx]=${non2xx:-0}
+  res[$p.errors]=${errors:-0}
+}
+
+# bench NAME KEY WRK-ARGS...: a discarded warm-up run, then the measured one, parsed into res.
+bench() {
+  local name=$1 p=$2
+  shift 2
+  mkdir -p "$tmp/wrk"
+  echo
+  echo "== $name: warm-up $warmup (discarded), then $duration; -t$threads -c$connections"
+  run_wrk "$tmp/wrk/$p-warmup.txt" "$warmup" "$@"
+  run_wrk "$tmp/wrk/$p.txt" "$duration" "$@"
+  sed 's/^/   /' "$tmp/wrk/$p.txt"
+  parse_wrk "$tmp/wrk/$p.txt" "$p"
+}
