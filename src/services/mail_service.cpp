@@ -1,5 +1,7 @@
 #include "services/mail_service.h"
 
+#include <algorithm>
+
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
@@ -183,6 +185,79 @@ Result<std::vector<std::string>> MailService::sender_keys(const std::string& add
         for (const auto& contact : *contacts)
           if (contact.openpgp) keys.push_back(contact.openpgp->armored);
         return keys;
+      });
+}
+
+namespace {
+
+//! The message a link token belongs to, if it may still be answered.
+Result<store::OutboxMessage> answerable(store::Connection& connection, const std::string& token,
+                                        const std::string& now) {
+  auto found = store::OutboxStore(connection).find_by_token(token);
+  if (!found) return found.error();
+  if (!*found || !(*found)->expects_answer)
+    return Error::not_found("this link is not valid: check that it was copied whole");
+  if ((*found)->token_expires_at < now)
+    return Error::conflict(
+        "this link has expired; answer the mail instead, or ask the "
+        "secretariat for a new one");
+  return std::move(**found);
+}
+
+std::string link_dedupe_key(const std::string& token) {
+  return "link:" + token;
+}
+
+}  // namespace
+
+Result<MailService::LinkTarget> MailService::link_target(const std::string& token) {
+  const auto now = format_utc(clock_.now());
+  return database_.transact(
+      store::Access::read, [&](store::Connection& connection) -> Result<LinkTarget> {
+        auto message = answerable(connection, token, now);
+        if (!message) return message.error();
+        auto answers = store::InboundMailStore(connection).list("reply", message->id, 100);
+        if (!answers) return answers.error();
+        bool answered = std::any_of(answers->begin(), answers->end(), [&](const auto& answer) {
+          return answer.dedupe_key == link_dedupe_key(token);
+        });
+        return LinkTarget{message->subject, message->recipient, answered};
+      });
+}
+
+Result<InboundOutcome> MailService::answer_by_link(const std::string& token,
+                                                   const std::string& text,
+                                                   const std::string& source_address) {
+  const auto now = format_utc(clock_.now());
+  return database_.transact(
+      store::Access::write, [&](store::Connection& connection) -> Result<InboundOutcome> {
+        auto message = answerable(connection, token, now);
+        if (!message) return message.error();
+        store::InboundMailStore inbound(connection);
+        store::InboundMailRecord record;
+        record.id = new_id(clock_, random_);
+        record.received_at = now;
+        record.dedupe_key = link_dedupe_key(token);
+        record.kind = "reply";
+        record.token_status = "matched";
+        record.outbox_id = message->id;
+        record.from_address = message->recipient;
+        record.subject = "Re: " + message->subject;
+        record.body = text.substr(0, 4000);
+        record.detail = "answered by link from " + source_address;
+        auto inserted = inbound.insert(record);
+        if (!inserted) return inserted.error();
+        InboundOutcome outcome{*inserted, *inserted ? record.id : std::string(), "matched",
+                               message->id};
+        if (!*inserted) return outcome;
+        LIAISON_TRY(inbound.clear_undeliverable(message->recipient));
+        boost::json::object details{{"kind", message->kind}, {"recipient", message->recipient}};
+        LIAISON_TRY(
+            append_audit(connection, clock_,
+                         domain::AuditEvent{"link", source_address, "mail.answered_by_link",
+                                            "mail:" + message->id, boost::json::serialize(details),
+                                            message->organisation_id}));
+        return outcome;
       });
 }
 

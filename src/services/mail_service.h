@@ -89,6 +89,20 @@ class MailService {
   //! The OpenPGP keys the directory holds for `address` (to check a signed answer).
   Result<std::vector<std::string>> sender_keys(const std::string& address);
 
+  // --- answers by link (/r/TOKEN) ---
+  //! What the link of a message that expects an answer leads to. not_found for a token no
+  //! such message has; conflict when the link has expired (both in words for the person).
+  struct LinkTarget {
+    std::string subject;
+    std::string recipient;
+    bool answered = false;  //!< the link was used already: it works once
+  };
+  Result<LinkTarget> link_target(const std::string& token);
+  //! Records the answer the link gives (once: a second use changes nothing and says so), as a
+  //! reply from the addressee; the address works, so an undeliverable mark is cleared.
+  Result<InboundOutcome> answer_by_link(const std::string& token, const std::string& text,
+                                        const std::string& source_address);
+
   // --- operators ---
   Result<MailQueue> queue(const Actor& actor, const std::string& status, std::int64_t limit,
                           std::int64_t offset);

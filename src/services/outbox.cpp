@@ -57,6 +57,9 @@ Result<std::string> queue_mail(store::Connection& connection, const Clock& clock
   values["instance"] = identity.instance_name;
   values["public_url"] = identity.public_url;
   if (withhold) values["tlp"] = request.tlp == domain::Tlp::red ? "RED" : "AMBER";
+  const auto token = new_token(random);
+  // Where the recipient answers without writing a mail (/r/TOKEN, web/pages/mail_pages.cpp).
+  if (request.expects_answer) values["answer_url"] = identity.public_url + "/r/" + token;
   auto rendered = render_mail(withhold ? std::string_view("withheld") : request.kind,
                               profile->language, values);
   if (!rendered) return rendered.error();
@@ -75,7 +78,7 @@ Result<std::string> queue_mail(store::Connection& connection, const Clock& clock
   message.html = std::move(rendered->html);
   message.tlp = std::string(domain::tlp_name(withhold ? domain::Tlp::clear : request.tlp));
   message.encrypt_key = profile->key;
-  message.token = new_token(random);
+  message.token = token;
   message.expects_answer = request.expects_answer;
   message.token_expires_at = format_utc(now + domain::kTokenLifetime);
   LIAISON_TRY(store::OutboxStore(connection).insert(message));

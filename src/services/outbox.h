@@ -18,8 +18,9 @@ struct MailIdentity {
   std::string public_url = "http://127.0.0.1:8080";
 };
 
-//! One mail to queue: the template kind and its values (besides `name`, `instance` and
-//! `public_url`, which queue_mail adds), whom it goes to, how protected its content is.
+//! One mail to queue: the template kind and its values (besides `name`, `instance`,
+//! `public_url` and, when an answer is expected, `answer_url`, which queue_mail adds), whom it
+//! goes to, how protected its content is.
 struct MailRequest {
   std::string kind;
   std::string recipient;

@@ -221,6 +221,49 @@ void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailS
              });
 }
 
+// --- answers by link ---
+
+//! The link every mail that expects an answer carries (/r/TOKEN). Opening it changes nothing:
+//! mail scanners and link previews open links on their own; the answer is the form's POST.
+void add_answer_pages(Router& router, const PageRenderer& pages, services::MailService& mail) {
+  auto refusal = [&pages](const RequestContext& context, const Error& error) {
+    if (error.code != ErrorCode::not_found && error.code != ErrorCode::conflict)
+      return context.error(error);
+    mustache::data data;
+    data.set("text", error.message);
+    return pages.render_anonymous(
+        context, "message", data,
+        {"Answer",
+         {},
+         {},
+         error.code == ErrorCode::not_found ? http::status::not_found : http::status::gone});
+  };
+  router.add(http::verb::get, "/r/{token}", Access::anyone(),
+             [&pages, &mail, refusal](const RequestContext& context) {
+               auto token = std::string(context.parameter("token"));
+               auto target = mail.link_target(token);
+               if (!target) return refusal(context, target.error());
+               mustache::data data;
+               data.set("token", token);
+               data.set("subject", target->subject);
+               data.set("recipient", target->recipient);
+               data.set("answered", target->answered);
+               return pages.render_anonymous(context, "answer", data, {"Answer"});
+             });
+  router.add(http::verb::post, "/r/{token}", Access::anyone(),
+             [&pages, &mail, refusal](const RequestContext& context) {
+               auto answered =
+                   mail.answer_by_link(std::string(context.parameter("token")),
+                                       context.form("text"), std::string(context.remote_address()));
+               if (!answered) return refusal(context, answered.error());
+               mustache::data data;
+               data.set("text", answered->recorded
+                                    ? "Thank you: your answer is recorded."
+                                    : "This link has been used already: the answer is recorded.");
+               return pages.render_anonymous(context, "message", data, {"Answer"});
+             });
+}
+
 }  // namespace
 
 void add_mail_pages(Router& router, const PageRenderer& pages, services::MailService& mail,
@@ -247,6 +290,7 @@ void add_mail_pages(Router& router, const PageRenderer& pages, services::MailSer
                return queue_page(context, pages, mail,
                                  {"Mail", "The message will be sent again shortly."});
              });
+  add_answer_pages(router, pages, mail);
   if (!options.demo_spool.empty()) add_demo_mailbox(router, pages, mail, options);
 }
 

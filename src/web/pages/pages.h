@@ -31,8 +31,9 @@ struct MailPageOptions {
   std::string demo_spool;  //!< not empty in demo mode only: the spool shown as a mailbox
 };
 
-//! The operators' mail page (/mail: the outbox, inbound mail, undeliverable addresses, retry)
-//! and, in demo mode, the demo mailbox (/demo/mailbox) with its simulated replies.
+//! The operators' mail page (/mail: the outbox, inbound mail, undeliverable addresses, retry),
+//! the answer links of mail that expects an answer (/r/TOKEN, no account needed) and, in demo
+//! mode, the demo mailbox (/demo/mailbox) with its simulated replies.
 void add_mail_pages(Router& router, const PageRenderer& pages, services::MailService& mail,
                     MailPageOptions options);
 

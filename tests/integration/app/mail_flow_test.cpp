@@ -1,10 +1,12 @@
 // End-to-end mail through the real `liaison` binary: invitations to a real SMTP peer
 // (tests/support/smtp_sink.py) or the spool, replies by a real LMTP client (swaks), bounces by
-// `liaison mail ingest`, and a server killed with SIGKILL in the middle of a large outbox.
+// `liaison mail ingest`, replies and a real bounce delivered by a private Postfix instance
+// through an `lmtp:` transport, and a server killed with SIGKILL in the middle of a large outbox.
 #include <arpa/inet.h>
 #include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <set>
 #include <signal.h>
 #include <sstream>
@@ -127,6 +129,112 @@ class Sink {
   fs::path directory_;
   int port_ = 0;
   std::unique_ptr<Process> process_;
+};
+
+const fs::path kPostfix = "/usr/sbin/postfix";
+const fs::path kPostconf = "/usr/sbin/postconf";
+
+// True when something accepts TCP connections on the loopback `port`.
+bool accepting(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return connected;
+}
+
+// A private Postfix instance (Debian's binaries, its own configuration, queue and log under a
+// temporary directory; the default instance is never touched). It accepts SMTP on 127.0.0.1
+// and hands example.org to `lmtp_port` by LMTP; anything else fails at once with a 5.1.1 (the
+// error transport), so Postfix bounces it with a DSN of its own. Needs root.
+class PostfixInstance {
+ public:
+  explicit PostfixInstance(int lmtp_port) : directory_(make_short_directory()) {
+    try {
+      start(lmtp_port);
+    } catch (...) {
+      shut_down();  // no destructor runs after a throwing constructor
+      throw;
+    }
+  }
+  ~PostfixInstance() { shut_down(); }
+  PostfixInstance(const PostfixInstance&) = delete;
+  PostfixInstance& operator=(const PostfixInstance&) = delete;
+
+  int smtp_port() const { return smtp_port_; }
+  std::string log() const {
+    return "\n--- postfix maillog ---\n" + read_file(directory_ / "maillog");
+  }
+
+ private:
+  void start(int lmtp_port) {
+    // Postfix's daemons run as `postfix` and must reach the queue.
+    ::chmod(directory_.c_str(), 0755);
+    auto etc = directory_ / "etc";
+    fs::create_directories(etc);
+    fs::create_directories(directory_ / "spool");
+    fs::create_directories(directory_ / "data");
+    const passwd* owner = getpwnam("postfix");
+    if (owner == nullptr) throw std::runtime_error("no postfix user");
+    if (::chown((directory_ / "data").c_str(), owner->pw_uid, owner->pw_gid) != 0)
+      throw std::runtime_error("chown of the postfix data directory failed");
+    fs::copy_file("/etc/postfix/main.cf", etc / "main.cf");
+    fs::copy_file("/etc/postfix/master.cf", etc / "master.cf");
+    smtp_port_ = free_port();
+    auto dir = directory_.string();
+    auto smtp = "127.0.0.1:" + std::to_string(smtp_port_);
+    postconf({"-e", "queue_directory=" + dir + "/spool", "data_directory=" + dir + "/data",
+              "maillog_file=" + dir + "/maillog", "maillog_file_prefixes=" + dir,
+              "inet_interfaces=127.0.0.1", "inet_protocols=ipv4", "myhostname=mx.example.org",
+              "mydestination=", "relay_domains=example.org",
+              "transport_maps=inline:{ example.org=lmtp:inet:[127.0.0.1]:" +
+                  std::to_string(lmtp_port) + " }",
+              "default_transport=error:5.1.1 mailbox unavailable",
+              "relay_transport=error:5.1.1 mailbox unavailable",
+              // Accept mail for the error transport, so that the failure is a DSN, not a 550.
+              "smtpd_reject_unlisted_recipient=no", "recipient_delimiter=+", "smtputf8_enable=no",
+              "alias_maps=", "alias_database=", "compatibility_level=3.6",
+              "minimal_backoff_time=1s", "maximal_backoff_time=2s", "queue_run_delay=1s"});
+    postconf({"-M#", "smtp/inet"});
+    postconf({"-M", smtp + "/inet=" + smtp + " inet n - n - - smtpd"});
+    // No chroot: the queue is not a prepared chroot jail.
+    postconf({"-F", "*/*/chroot=n"});
+    auto checked = postfix("check");
+    if (checked.exit_code != 0)
+      throw std::runtime_error("postfix check failed: " + checked.errors + log());
+    running_ = true;  // stopped on any failure from here on
+    auto started = postfix("start");
+    if (started.exit_code != 0)
+      throw std::runtime_error("postfix start failed: " + started.errors + log());
+    for (int i = 0; i < 200 && !accepting(smtp_port_); ++i)
+      std::this_thread::sleep_for(50ms);
+    if (!accepting(smtp_port_)) throw std::runtime_error("postfix does not listen" + log());
+  }
+  void shut_down() {
+    if (running_) {
+      postfix("stop");
+      for (int i = 0; i < 100 && postfix("status").exit_code == 0; ++i)
+        std::this_thread::sleep_for(100ms);
+      running_ = false;
+    }
+    std::error_code ec;
+    fs::remove_all(directory_, ec);
+  }
+  ProcessResult postfix(const std::string& command) {
+    return run_process({kPostfix.string(), "-c", (directory_ / "etc").string(), command}, {});
+  }
+  void postconf(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {kPostconf.string(), "-c", (directory_ / "etc").string()});
+    auto result = run_process(arguments, {});
+    if (result.exit_code != 0) throw std::runtime_error("postconf failed: " + result.errors);
+  }
+
+  fs::path directory_;
+  int smtp_port_ = 0;
+  bool running_ = false;
 };
 
 class MailFlowTest : public ::testing::Test {
@@ -363,6 +471,102 @@ TEST_F(MailFlowTest, IngestedBounceMarksTheMessageOnce) {
   EXPECT_EQ(again.exit_code, 0) << again.errors;
   EXPECT_TRUE(again.output.starts_with("already recorded")) << again.output;
   EXPECT_EQ(count("SELECT count(*) FROM inbound_mail"), 1);
+}
+
+TEST_F(MailFlowTest, PostfixDeliversRepliesAndItsOwnBouncesByLmtp) {
+  if (!fs::exists(kPostfix) || geteuid() != 0)
+    GTEST_SKIP() << "needs Debian's Postfix and root to run a private instance";
+  migrate();
+  auto created = liaison(
+      {"admin", "create-operator", "--email", "ops@example.net", "--name", "Olga"}, environment_);
+  ASSERT_EQ(created.exit_code, 0) << created.errors;
+  auto rows = query("SELECT id, token FROM outbox");
+  ASSERT_EQ(rows.size(), 1u);
+  auto id = rows[0].text(0);
+  auto token = rows[0].text(1);
+
+  // The invitation goes out first (to the sink): only a sent message can be answered or bounce.
+  Sink sink(home_ / "sink");
+  auto lmtp_port = free_port();
+  auto environment = environment_;
+  environment["LIAISON_SMTP_URL"] = sink.url();
+  environment["LIAISON_LMTP_LISTEN"] = "127.0.0.1:" + std::to_string(lmtp_port);
+  auto server = serve(environment);
+  ASSERT_TRUE(server);
+  ASSERT_TRUE(
+      wait_until([&] { return query("SELECT status FROM outbox").at(0).text(0) == "sent"; }, 10s));
+  auto files = messages_in(sink.directory());
+  ASSERT_EQ(files.size(), 1u);
+  auto invitation = read_file(files[0]);
+
+  std::unique_ptr<PostfixInstance> postfix;
+  try {
+    postfix = std::make_unique<PostfixInstance>(lmtp_port);
+  } catch (const std::exception& error) {
+    stop(server);
+    FAIL() << error.what();
+  }
+  auto smtp_port = std::to_string(postfix->smtp_port());
+  auto swaks = [&](std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(),
+                     {"/usr/bin/swaks", "--server", "127.0.0.1", "--port", smtp_port});
+    return run_process(arguments, {});
+  };
+
+  // A person's answer: into Postfix by SMTP, out of it by LMTP to the listener.
+  auto answered = swaks({"--from", "ops@example.net", "--to", "reply+" + token + "@example.org",
+                         "--header", "Subject: Re: Invitation", "--header",
+                         "In-Reply-To: <" + id + "@example.org>", "--body", "Yes, we are here"});
+  EXPECT_EQ(answered.exit_code, 0) << answered.output << answered.errors;
+  // (Deferred mail is retried every second or two: see minimal_backoff_time.)
+  EXPECT_TRUE(wait_until(
+      [&] { return count("SELECT count(*) FROM inbound_mail WHERE kind = 'reply'") > 0; }, 30s))
+      << postfix->log();
+
+  // The invitation itself, relayed by Postfix to an address it cannot deliver to: Postfix
+  // returns it to the VERP envelope sender with a DSN of its own, delivered to us by LMTP.
+  auto returned = home_ / "returned.eml";
+  std::ofstream(returned, std::ios::binary) << invitation;
+  auto relayed = swaks({"--from", "bounce+" + token + "@example.org", "--to", "ops@example.net",
+                        "--data", "@" + returned.string()});
+  EXPECT_EQ(relayed.exit_code, 0) << relayed.output << relayed.errors;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return query("SELECT status FROM outbox WHERE id = $1", {id}).at(0).text(0) == "bounced";
+      },
+      60s))
+      << postfix->log();
+  EXPECT_TRUE(
+      wait_until([&] { return count("SELECT count(*) FROM undeliverable_addresses") == 1; }, 5s));
+  postfix.reset();
+  stop(server);
+  sink.stop();
+
+  auto reply = query(
+      "SELECT token_status, outbox_id, envelope_from, body FROM inbound_mail WHERE kind = 'reply'");
+  ASSERT_EQ(reply.size(), 1u);
+  EXPECT_EQ(reply[0].text(0), "matched");
+  EXPECT_EQ(reply[0].text(1), id);
+  EXPECT_EQ(reply[0].text(2), "ops@example.net");
+  EXPECT_NE(reply[0].text(3).find("Yes, we are here"), std::string::npos) << reply[0].text(3);
+
+  auto bounce = query(
+      "SELECT token_status, outbox_id, envelope_from, from_address, detail FROM inbound_mail "
+      "WHERE kind = 'bounce'");
+  ASSERT_EQ(bounce.size(), 1u);
+  EXPECT_EQ(bounce[0].text(0), "matched");
+  EXPECT_EQ(bounce[0].text(1), id);
+  EXPECT_EQ(bounce[0].text(2), "");  // Postfix sends its DSNs with the null sender
+  EXPECT_EQ(bounce[0].text(3), "MAILER-DAEMON@mx.example.org");
+  EXPECT_NE(bounce[0].text(4).find("\"status\":\"5.1.1\""), std::string::npos) << bounce[0].text(4);
+  auto undeliverable =
+      query("SELECT address, status, reason, outbox_id FROM undeliverable_addresses");
+  ASSERT_EQ(undeliverable.size(), 1u);
+  EXPECT_EQ(undeliverable[0].text(0), "ops@example.net");
+  EXPECT_EQ(undeliverable[0].text(1), "5.1.1");
+  EXPECT_EQ(undeliverable[0].text(2), "mailbox unavailable");
+  EXPECT_EQ(undeliverable[0].text(3), id);
+  EXPECT_EQ(count("SELECT count(*) FROM inbound_mail"), 2);
 }
 
 TEST_F(MailFlowTest, KillingTheServerLosesNoMail) {

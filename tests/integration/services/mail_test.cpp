@@ -653,6 +653,50 @@ TEST_P(Mail, AnAutoReplyIsRecordedAsOne) {
 
 // ---- 5. the operators' view ----
 
+TEST_P(Mail, ALinkAnswersOnceAndOpeningItChangesNothing) {
+  auto sent = sent_to("poc@example.net");
+  auto target = mail->link_target(sent.token);
+  ASSERT_TRUE(target) << target.error().message;
+  EXPECT_EQ(target->recipient, "poc@example.net");
+  EXPECT_FALSE(target->answered);
+  // Opening the link (a GET, or a mail scanner) records nothing.
+  auto none = mail->inbound(operator_(), "", 10);
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->empty());
+
+  auto first = mail->answer_by_link(sent.token, "All fine here", "198.51.100.9");
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->recorded);
+  EXPECT_EQ(first->outbox_id, sent.id);
+  auto second = mail->answer_by_link(sent.token, "Again", "198.51.100.9");
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_FALSE(second->recorded);
+
+  auto inbound = mail->inbound(operator_(), "reply", 10);
+  ASSERT_TRUE(inbound) << inbound.error().message;
+  ASSERT_EQ(inbound->size(), 1u);
+  EXPECT_EQ(inbound->front().from_address, "poc@example.net");
+  EXPECT_EQ(inbound->front().body, "All fine here");
+  EXPECT_EQ(inbound->front().token_status, "matched");
+  auto again = mail->link_target(sent.token);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_TRUE(again->answered);
+}
+
+TEST_P(Mail, ALinkOfAnUnknownOrExpiredTokenAnswersNothing) {
+  EXPECT_TRUE(
+      fails_with(mail->link_target("0123456789abcdef0123456789abcdef"), ErrorCode::not_found));
+  EXPECT_TRUE(fails_with(mail->answer_by_link("0123456789abcdef0123456789abcdef", "", "x"),
+                         ErrorCode::not_found));
+  auto sent = sent_to("poc@example.net");
+  clock.advance(std::chrono::days{61});
+  EXPECT_TRUE(fails_with(mail->link_target(sent.token), ErrorCode::conflict));
+  EXPECT_TRUE(fails_with(mail->answer_by_link(sent.token, "late", "x"), ErrorCode::conflict));
+  auto inbound = mail->inbound(operator_(), "", 10);
+  ASSERT_TRUE(inbound) << inbound.error().message;
+  EXPECT_TRUE(inbound->empty());
+}
+
 TEST_P(Mail, OnlyOperatorsManageTheMailSystem) {
   auto id = queue(lockout("poc@example.net"));
   for (const auto& who : {secretariat(), focal("DE")}) {

@@ -425,6 +425,9 @@ std::vector<Row> expectation_table() {
       {verb::get, "/mail", operators, get("/mail")},
       {verb::post, "/mail/{id}/retry", operators,
        form("/mail/0190aaaa-0000-7000-8000-000000000000/retry", ""), not_refused},
+      // Answers by link: the token is the credential, no account needed.
+      {verb::get, "/r/{token}", everyone, get("/r/0123456789abcdef0123456789abcdef")},
+      {verb::post, "/r/{token}", everyone, form("/r/0123456789abcdef0123456789abcdef", "")},
 
       // The OSCE directory.
       {verb::get, "/api/v1/organisations/{id}/entries", osce_readers,

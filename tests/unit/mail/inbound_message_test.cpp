@@ -57,6 +57,18 @@ TEST(InboundBounce, Postfix) {
   EXPECT_EQ(message.text.find("Dear colleague"), std::string::npos);
 }
 
+TEST(InboundBounce, PostfixAsCapturedFromItsLmtpClient) {
+  // Written by Postfix 3.7 itself (tests/integration/app/mail_flow_test.cpp starts one), as its
+  // LMTP client handed it over: CRLF, no Delivered-To, the diagnostic of an error: transport.
+  auto message = read_fixture("bounce_postfix_real.eml", {"bounce+AbC123@example.org"});
+  EXPECT_EQ(message.kind, Kind::bounce);
+  EXPECT_EQ(message.from, "MAILER-DAEMON@mx.example.org");
+  EXPECT_EQ(message.message_id, "20261207033153.53855ABA0A3@mx.example.org");
+  EXPECT_EQ(message.tokens, Strings{"AbC123"});
+  ASSERT_EQ(message.statuses.size(), 1U);
+  expect_status(message.statuses[0], "ops@example.net", "failed", "5.1.1", "mailbox unavailable");
+}
+
 TEST(InboundBounce, PostfixTokenFromTheReturnedMessageAlone) {
   // No envelope and no header naming bounce+: the returned message's Return-Path still does.
   std::string raw = fixture("bounce_postfix.eml");
