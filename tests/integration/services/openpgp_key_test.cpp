@@ -323,7 +323,13 @@ int processes_mentioning(const std::string& text) {
   for (const auto& entry : fs::directory_iterator("/proc")) {
     auto name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    auto command_line = read_file(entry.path() / "cmdline");
+    // A process may exit between listing /proc and reading its cmdline (ESRCH); skip it.
+    std::string command_line;
+    try {
+      command_line = read_file(entry.path() / "cmdline");
+    } catch (const std::ios_base::failure&) {
+      continue;
+    }
     if (command_line.find(text) != std::string::npos) ++count;
   }
   return count;
