@@ -5,6 +5,7 @@
 #include "app/version.h"
 #include "web/api/account_api.h"
 #include "web/api/audit_api.h"
+#include "web/api/check_api.h"
 #include "web/api/directory_api.h"
 #include "web/api/mail_api.h"
 #include "web/api/openapi_api.h"
@@ -24,6 +25,8 @@ Application::Application(std::unique_ptr<store::Database> database,
       sessions_(*database_, clock_, random_, security, cache_lifetime),
       directory_(*database_, clock_, random_, reference_),
       mail_(*database_, clock_, random_, mail.sender_id, mail.sender.domain()),
+      checks_(*database_, clock_, random_, reference_,
+              {security.instance_name, security.public_url}),
       authenticator_(sessions_),
       pages_(random_),
       assets_(web::asset_files::files()) {
@@ -35,6 +38,7 @@ Application::Application(std::unique_ptr<store::Database> database,
   web::add_account_api(router_, accounts_, reference_);
   web::add_audit_api(router_, reference_, *database_);
   web::add_directory_api(router_, directory_, reference_);
+  web::add_check_api(router_, checks_, reference_);
   web::add_sign_in_pages(router_, pages_, sessions_, accounts_, reference_);
   web::add_account_pages(router_, pages_, sessions_, accounts_);
   web::add_directory_pages(router_, pages_, directory_, reference_);

@@ -7,6 +7,7 @@
 #include "base/random.h"
 #include "mail/outbox_delivery.h"
 #include "services/account_service.h"
+#include "services/check_service.h"
 #include "services/directory_service.h"
 #include "services/mail_service.h"
 #include "services/reference_service.h"
@@ -48,6 +49,7 @@ class Application {
   services::SessionService& sessions() { return sessions_; }
   services::DirectoryService& directory() { return directory_; }
   services::MailService& mail() { return mail_; }
+  services::CheckService& checks() { return checks_; }
 
  private:
   std::unique_ptr<store::Database> database_;
@@ -58,6 +60,7 @@ class Application {
   services::SessionService sessions_;
   services::DirectoryService directory_;
   services::MailService mail_;
+  services::CheckService checks_;
   web::SessionAuthenticator authenticator_;
   web::PageRenderer pages_;
   web::Metrics metrics_;

@@ -262,6 +262,12 @@ int run_serve(const Config& config, bool migrate_first) {
   });
   reminders.start();
 
+  // Checks start, remind, escalate and close on the minute they are due: half a minute's
+  // polling keeps a 24-hour window's deadline within that of what the mail said.
+  jobs::PeriodicJob checks(io, "communication checks", std::chrono::seconds(30),
+                           [&] { return application.checks().advance(); });
+  checks.start();
+
   // Replies and bounces from the MTA. A database failure answers 451, so the MTA keeps the mail
   // and tries again; anything else (unknown tokens included) is taken.
   std::optional<mail::LmtpServer> lmtp;
@@ -292,6 +298,7 @@ int run_serve(const Config& config, bool migrate_first) {
     spdlog::info("received signal {}, finishing {} open connection(s)", signal,
                  server.open_connections());
     reminders.stop();
+    checks.stop();
     if (lmtp) lmtp->stop();
     deadline.expires_after(config.shutdown_timeout);
     deadline.async_wait([&](const boost::system::error_code& timer_ec) {

@@ -8,6 +8,8 @@
 #include <unicode/unistr.h>
 #include <unicode/ures.h>
 
+#include <fmt/format.h>
+
 #include "base/text.h"
 
 namespace liaison {
@@ -81,6 +83,23 @@ std::optional<icu::UnicodeString> iana_target(const icu::UnicodeString& id) {
   return std::nullopt;
 }
 
+// Shifting by the zone's offset makes the UTC calendar fields the zone's wall-clock fields. An
+// unknown name gives ICU's "Etc/Unknown", which has the offset of UTC.
+std::chrono::sys_seconds local_instant(std::chrono::sys_seconds instant,
+                                       const icu::UnicodeString& id) {
+  std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(id));
+  std::int32_t raw_offset = 0;
+  std::int32_t dst_offset = 0;
+  if (zone) {
+    UErrorCode status = U_ZERO_ERROR;
+    auto milliseconds = static_cast<UDate>(instant.time_since_epoch().count()) * 1000.0;
+    zone->getOffset(milliseconds, false, raw_offset, dst_offset, status);
+    if (U_FAILURE(status)) raw_offset = dst_offset = 0;
+  }
+  return instant + std::chrono::floor<std::chrono::seconds>(std::chrono::milliseconds(raw_offset) +
+                                                            std::chrono::milliseconds(dst_offset));
+}
+
 }  // namespace
 
 Result<std::string> canonical_time_zone(std::string_view iana) {
@@ -100,19 +119,22 @@ Result<std::string> canonical_time_zone(std::string_view iana) {
 }
 
 std::chrono::year_month_day local_date(std::chrono::sys_seconds instant, std::string_view iana) {
-  // An unknown name gives ICU's "Etc/Unknown", which has the offset of UTC.
-  std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(to_unicode(iana)));
-  std::int32_t raw_offset = 0;
-  std::int32_t dst_offset = 0;
-  if (zone) {
-    UErrorCode status = U_ZERO_ERROR;
-    auto milliseconds = static_cast<UDate>(instant.time_since_epoch().count()) * 1000.0;
-    zone->getOffset(milliseconds, false, raw_offset, dst_offset, status);
-    if (U_FAILURE(status)) raw_offset = dst_offset = 0;
-  }
-  auto local =
-      instant + std::chrono::milliseconds(raw_offset) + std::chrono::milliseconds(dst_offset);
+  auto local = local_instant(instant, to_unicode(iana));
   return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(local));
+}
+
+std::string local_time_text(std::chrono::sys_seconds instant, std::string_view iana) {
+  auto id = to_unicode(iana);
+  // ICU would read an unknown name as "Etc/Unknown" and a custom offset ("GMT+5") as a zone;
+  // neither is a zone a recipient can have.
+  if (!cldr_id(id)) return {};
+  auto local = local_instant(instant, id);
+  auto day = std::chrono::floor<std::chrono::days>(local);
+  std::chrono::year_month_day date(day);
+  std::chrono::hh_mm_ss time(std::chrono::floor<std::chrono::minutes>(local - day));
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                     time.hours().count(), time.minutes().count());
 }
 
 }  // namespace liaison

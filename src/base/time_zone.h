@@ -24,4 +24,9 @@ Result<std::string> canonical_time_zone(std::string_view iana);
 //! The calendar date in zone `iana` at `instant`; in UTC when ICU does not know the zone.
 std::chrono::year_month_day local_date(std::chrono::sys_seconds instant, std::string_view iana);
 
+//! The wall-clock time in zone `iana` at `instant`, to the minute (seconds dropped):
+//! "2026-12-08 15:00" for 14:00 UTC in "Europe/Vienna". Empty when `iana` is no zone of the
+//! database (as for canonical_time_zone), so that callers never show UTC under another name.
+std::string local_time_text(std::chrono::sys_seconds instant, std::string_view iana);
+
 }  // namespace liaison

@@ -101,6 +101,17 @@ const std::vector<PolicyRule>& rules() {
        "manage_mail",
        "See the outbox, inbound mail and undeliverable addresses; send failed mail again",
        {A{Role::operator_, Reach::instance}}},
+      // Checks are the secretariat's: it tests its network. A focal point sees how its own
+      // state did; observers see the evidence, as they see the directory.
+      {Action::run_checks,
+       "run_checks",
+       "Compose, launch and cancel communication checks; judge answers and record calls",
+       {A{Role::secretariat, Reach::organisation}}},
+      {Action::read_checks,
+       "read_checks",
+       "See communication checks and their results (a focal point: its own state's)",
+       {A{Role::operator_, Reach::instance}, A{Role::secretariat, Reach::organisation},
+        A{Role::observer, Reach::organisation}, A{Role::focal, Reach::state}}},
   };
   return table;
 }

@@ -30,6 +30,8 @@ enum class Action {
   read_freshness,    //!< the freshness dashboard of every member state
   manage_directory,  //!< set an organisation's re-confirmation cycle and approval rule
   manage_mail,       //!< the outbox, inbound mail and undeliverable addresses; retry failed mail
+  run_checks,   //!< compose, launch and cancel communication checks; judge answers, record calls
+  read_checks,  //!< communication checks and their results (a state: its own part)
 };
 
 //! What an action applies to: the instance (both empty), an organisation, or a state's part of

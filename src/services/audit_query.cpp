@@ -193,6 +193,8 @@ std::string valid(std::string_view text) {
   return is_valid_utf8(text) ? std::string(text) : to_valid_utf8(text);
 }
 
+}  // namespace
+
 // One CSV field. Spreadsheets (Excel, LibreOffice Calc, Google Sheets) run a cell that begins
 // with = + - or @ as a formula, and some skip a leading TAB or CR before looking; an audit log
 // holds text that users and clients chose (subjects, details, actions), so an export opened by
@@ -218,8 +220,6 @@ std::string csv_field(std::string_view value) {
   quoted += '"';
   return quoted;
 }
-
-}  // namespace
 
 Result<std::vector<domain::AuditEntry>> query_audit(store::Database& database,
                                                     const AuditFilter& filter) {

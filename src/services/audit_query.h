@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -43,6 +44,9 @@ Result<std::int64_t> export_audit(store::Database& database, const AuditFilter& 
 
 //! The first line of a CSV export, CRLF-terminated.
 std::string audit_csv_header();
+//! One CSV field (RFC 4180) that a spreadsheet shows as text, never runs as a formula: text
+//! starting with = + - @ TAB or CR gets a leading apostrophe (see audit_query.cpp).
+std::string csv_field(std::string_view value);
 //! One CSV record (RFC 4180), CRLF-terminated, in the columns of audit_csv_header(). Text that
 //! a spreadsheet would run as a formula gets a leading apostrophe (see the definition).
 std::string audit_csv_row(const domain::AuditEntry& entry);

@@ -10,6 +10,7 @@
 #include "domain/account.h"
 #include "domain/mail.h"
 #include "services/audit_log.h"
+#include "services/check_service.h"
 #include "services/identifiers.h"
 #include "store/directory_store.h"
 
@@ -155,9 +156,13 @@ Result<InboundOutcome> MailService::record_inbound(const InboundReport& report) 
                 {address, status.status,
                  status.diagnostic.empty() ? status.action : status.diagnostic, now_text, now_text,
                  outcome.outbox_id}));
-            if (matched && domain::email_key(address) == domain::email_key(matched->recipient))
+            if (matched && domain::email_key(address) == domain::email_key(matched->recipient)) {
               LIAISON_TRY(
                   outbox.mark_bounced(matched->id, status.status + " " + status.diagnostic));
+              LIAISON_TRY(record_check_response(connection, clock_, random_,
+                                                {matched->id, "mail", "bounce", address, "",
+                                                 status.status + " " + status.diagnostic}));
+            }
             boost::json::object details{
                 {"address", address}, {"status", status.status}, {"diagnostic", status.diagnostic}};
             LIAISON_TRY(append_audit(
@@ -171,6 +176,12 @@ Result<InboundOutcome> MailService::record_inbound(const InboundReport& report) 
                        domain::email_key(matched->recipient)) {
           // Its owner answered from it: whatever bounced before, the address works now.
           LIAISON_TRY(inbound.clear_undeliverable(matched->recipient));
+        }
+        if (matched && outcome.token_status == "matched" && report.kind != "bounce") {
+          LIAISON_TRY(record_check_response(
+              connection, clock_, random_,
+              {matched->id, "mail", report.kind == "reply" ? "answer" : "auto_reply",
+               report.from_address, report.text, report.detail}));
         }
         return outcome;
       });
@@ -251,6 +262,9 @@ Result<InboundOutcome> MailService::answer_by_link(const std::string& token,
                                message->id};
         if (!*inserted) return outcome;
         LIAISON_TRY(inbound.clear_undeliverable(message->recipient));
+        LIAISON_TRY(record_check_response(
+            connection, clock_, random_,
+            {message->id, "link", "answer", message->recipient, text.substr(0, 4000), ""}));
         boost::json::object details{{"kind", message->kind}, {"recipient", message->recipient}};
         LIAISON_TRY(
             append_audit(connection, clock_,

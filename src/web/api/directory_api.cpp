@@ -12,6 +12,7 @@
 #include "domain/formats/vcard.h"
 #include "web/api/directory_json.h"
 #include "web/api/resource_scope.h"
+#include "web/api/responses.h"
 
 namespace liaison::web {
 namespace json = boost::json;
@@ -25,17 +26,6 @@ std::string string_field(const json::value& body, std::string_view name) {
       return std::string(value->get_string());
   }
   return {};
-}
-
-Response field_problems(const RequestContext& context,
-                        const std::vector<domain::FieldProblem>& problems) {
-  Problem problem{http::status::unprocessable_entity,
-                  std::to_string(problems.size()) + " field(s) need attention"};
-  json::array errors;
-  for (const auto& each : problems)
-    errors.push_back(json::object{{"field", each.field}, {"message", each.message}});
-  problem.extensions["errors"] = std::move(errors);
-  return context.problem(problem);
 }
 
 // The body of a create or update: level, contact, reason, effective_on (and based_on).
@@ -112,17 +102,6 @@ Response with_entry_request(const RequestContext& context, services::DirectorySe
                                       state.empty() ? request.state : state);
   if (!problems.empty()) return field_problems(context, problems);
   return then(request);
-}
-
-std::string attachment(std::string_view name) {
-  return "attachment; filename=\"" + std::string(name) + "\"";
-}
-
-Response download(const RequestContext& context, std::string body, std::string_view type,
-                  std::string_view filename) {
-  auto response = context.text(std::move(body), type);
-  response.set(http::field::content_disposition, attachment(filename));
-  return response;
 }
 
 // The entries as vCards, with the state's English name (the export has no reader language yet).

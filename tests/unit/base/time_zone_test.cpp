@@ -130,5 +130,41 @@ TEST(LocalDate, ADayAZoneSkipped) {
   EXPECT_EQ(local_date(utc(2011, 12, 30, 10, 0), "Pacific/Apia"), ymd(2011, 12, 31));
 }
 
+TEST(LocalTimeText, IsTheWallClockTimeToTheMinute) {
+  auto instant = utc(2026, 12, 8, 14, 0);
+  EXPECT_EQ(local_time_text(instant, "Etc/UTC"), "2026-12-08 14:00");
+  EXPECT_EQ(local_time_text(instant, "UTC"), "2026-12-08 14:00");
+  EXPECT_EQ(local_time_text(instant, "Europe/Vienna"), "2026-12-08 15:00");
+  EXPECT_EQ(local_time_text(instant, "America/New_York"), "2026-12-08 09:00");
+  EXPECT_EQ(local_time_text(instant, "Asia/Kolkata"), "2026-12-08 19:30");
+  EXPECT_EQ(local_time_text(instant, "Asia/Calcutta"), "2026-12-08 19:30");
+  EXPECT_EQ(local_time_text(instant, "Asia/Kathmandu"), "2026-12-08 19:45");
+  EXPECT_EQ(local_time_text(instant, "Pacific/Kiritimati"), "2026-12-09 04:00");
+  EXPECT_EQ(local_time_text(instant, "Pacific/Pago_Pago"), "2026-12-08 03:00");
+  // Seconds are dropped, not rounded.
+  EXPECT_EQ(local_time_text(instant + std::chrono::seconds(59), "Etc/UTC"), "2026-12-08 14:00");
+  EXPECT_EQ(local_time_text(instant - std::chrono::seconds(1), "Etc/UTC"), "2026-12-08 13:59");
+  EXPECT_EQ(local_time_text(utc(1969, 12, 31, 23, 59), "Etc/UTC"), "1969-12-31 23:59");
+}
+
+TEST(LocalTimeText, FollowsDaylightSavingTime) {
+  // Vienna springs forward on 2026-03-29 at 01:00 UTC: local 02:00 to 02:59 never happens.
+  EXPECT_EQ(local_time_text(utc(2026, 3, 29, 0, 59), "Europe/Vienna"), "2026-03-29 01:59");
+  EXPECT_EQ(local_time_text(utc(2026, 3, 29, 1, 0), "Europe/Vienna"), "2026-03-29 03:00");
+  // New York falls back on 2026-11-01 at 06:00 UTC: local 01:30 happens twice.
+  EXPECT_EQ(local_time_text(utc(2026, 11, 1, 5, 30), "America/New_York"), "2026-11-01 01:30");
+  EXPECT_EQ(local_time_text(utc(2026, 11, 1, 6, 30), "America/New_York"), "2026-11-01 01:30");
+  // Sydney is on summer time in the northern winter.
+  EXPECT_EQ(local_time_text(utc(2026, 1, 15, 0, 0), "Australia/Sydney"), "2026-01-15 11:00");
+  EXPECT_EQ(local_time_text(utc(2026, 7, 15, 0, 0), "Australia/Sydney"), "2026-07-15 10:00");
+}
+
+TEST(LocalTimeText, EmptyForWhatIsNoZone) {
+  auto instant = utc(2026, 12, 8, 14, 0);
+  for (auto zone : {"", "Mars/Base", "europe/vienna", "GMT+5", "UTC+01:00", "Etc/Unknown", "\xff"})
+    EXPECT_EQ(local_time_text(instant, zone), "") << zone;
+  EXPECT_EQ(local_time_text(instant, std::string("Europe/Vienna\0x", 15)), "");
+}
+
 }  // namespace
 }  // namespace liaison

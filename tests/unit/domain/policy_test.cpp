@@ -64,6 +64,7 @@ constexpr Action kAllActions[] = {
     Action::invite_focal,    Action::invite_poc,         Action::read_directory,
     Action::read_drafts,     Action::edit_entries,       Action::approve_entries,
     Action::read_freshness,  Action::manage_directory,   Action::manage_mail,
+    Action::run_checks,      Action::read_checks,
 };
 
 // Where a grant's holder is allowed each action, written out by hand from docs/authorization.md
@@ -93,6 +94,8 @@ TEST(Policy, OperatorIsAllowedEverythingEverywhereButWritingEntries) {
   // What a state says about its contacts is its own (and its secretariat's to approve).
   expected[Action::edit_entries] = kNowhere;
   expected[Action::approve_entries] = kNowhere;
+  // Checks test an organisation's network: its secretariat runs them.
+  expected[Action::run_checks] = kNowhere;
   expect_decisions(principal({operator_grant()}), expected, "operator");
 }
 
@@ -117,6 +120,8 @@ TEST(Policy, SecretariatReachesItsOwnOrganisation) {
       {Action::manage_directory, kOwnOrganisation},
       // The mail queue spans organisations and shows every recipient: operators only.
       {Action::manage_mail, kNowhere},
+      {Action::run_checks, kOwnOrganisation},
+      {Action::read_checks, kOwnOrganisation},
   };
   expect_decisions(principal({secretariat_of(kOsce)}), expected, "secretariat of OSCE");
 }
@@ -143,6 +148,9 @@ TEST(Policy, FocalPointReachesItsOwnStateOnly) {
       {Action::read_freshness, kNowhere},
       {Action::manage_directory, kNowhere},
       {Action::manage_mail, kNowhere},
+      // Sees how its own state did in checks, not how others did.
+      {Action::run_checks, kNowhere},
+      {Action::read_checks, kOwnState},
   };
   expect_decisions(principal({focal_of(kOsce, "DE")}), expected, "focal of OSCE/DE");
 }
@@ -158,8 +166,11 @@ TEST(Policy, PointOfContactAndObserverOnlyReadTheirDirectoryAndManageThemselves)
       {Action::read_drafts, kNowhere},       {Action::edit_entries, kNowhere},
       {Action::approve_entries, kNowhere},   {Action::read_freshness, kNowhere},
       {Action::manage_directory, kNowhere},  {Action::manage_mail, kNowhere},
+      {Action::run_checks, kNowhere},        {Action::read_checks, kNowhere},
   };
   expect_decisions(principal({poc_of(kOsce, "DE")}), expected, "poc of OSCE/DE");
+  // Observers also see the checks' evidence, as they see the directory.
+  expected[Action::read_checks] = kOwnOrganisation;
   expect_decisions(principal({observer_of(kOsce)}), expected, "observer of OSCE");
 }
 
