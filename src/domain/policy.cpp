@@ -145,6 +145,10 @@ const std::vector<ScopeRow>& scope_rows() {
        "read_metrics",
        "Scrape the Prometheus metrics",
        {Action::read_metrics}},
+      {TokenScope::run_checks,
+       "run_checks",
+       "Run communication checks and read their results (a secretariat's scripts)",
+       {Action::read_reference, Action::read_directory, Action::run_checks, Action::read_checks}},
   };
   return rows;
 }

@@ -48,11 +48,19 @@ struct Resource {
 
 //! What an API token may be used for. A token acts for the account that issued it, and only for
 //! the actions of its scopes that the account's roles allow.
-enum class TokenScope { read_directory, write_directory, manage_state, read_audit, read_metrics };
+enum class TokenScope {
+  read_directory,
+  write_directory,
+  manage_state,
+  read_audit,
+  read_metrics,
+  run_checks
+};
 
 inline constexpr TokenScope kTokenScopes[] = {TokenScope::read_directory,
                                               TokenScope::write_directory, TokenScope::manage_state,
-                                              TokenScope::read_audit, TokenScope::read_metrics};
+                                              TokenScope::read_audit, TokenScope::read_metrics,
+                                              TokenScope::run_checks};
 
 std::string_view token_scope_name(TokenScope scope);
 std::string_view token_scope_description(TokenScope scope);

@@ -367,6 +367,10 @@ TEST(Policy, ScopeUsable) {
   EXPECT_FALSE(scope_usable(poc, TokenScope::read_audit));
   EXPECT_FALSE(scope_usable(observer, TokenScope::read_audit));
 
+  EXPECT_TRUE(scope_usable(secretariat, TokenScope::run_checks));
+  EXPECT_FALSE(scope_usable(focal, TokenScope::run_checks));
+  EXPECT_FALSE(scope_usable(observer, TokenScope::run_checks));
+
   EXPECT_TRUE(scope_usable(op, TokenScope::read_metrics));
   EXPECT_FALSE(scope_usable(secretariat, TokenScope::read_metrics));
   EXPECT_FALSE(scope_usable(focal, TokenScope::read_metrics));
