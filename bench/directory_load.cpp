@@ -502,6 +502,7 @@ struct Options {
   std::int64_t batch = 10'000;
   std::uint64_t seed = 1;
   std::string reader;
+  std::string reader_role = "observer";
 };
 
 struct Totals {
@@ -688,14 +689,14 @@ class Loader {
 // An observer of the organisation, made as people get accounts: invited, then accepted with a
 // password and a TOTP code computed from the enrolment secret.
 Result<std::string> create_reader(store::Database& database, const std::string& email,
-                                  const std::string& organisation) {
+                                  const std::string& organisation, domain::Role role) {
   SystemClock clock;
   SystemRandom random;
   services::AccountService accounts(database, clock, random, services::SecuritySettings{});
   services::InvitationRequest request;
   request.email = email;
   request.display_name = "Directory benchmark reader";
-  request.grant.role = domain::Role::observer;
+  request.grant.role = role;
   request.organisation = organisation;
   auto outcome = accounts.invite(services::Actor::command_line(), request);
   if (!outcome) return outcome.error();
@@ -772,7 +773,9 @@ int run(const Options& options) {
   }
 
   if (!options.reader.empty()) {
-    auto account = create_reader(**database, options.reader, options.organisation);
+    auto account = create_reader(**database, options.reader, options.organisation,
+                                 options.reader_role == "secretariat" ? domain::Role::secretariat
+                                                                      : domain::Role::observer);
     if (!account) {
       fmt::print(stderr, "directory_load: cannot create the reader account: {}\n",
                  account.error().message);
@@ -808,6 +811,10 @@ int main(int argc, char** argv) {
   cli.add_option("--seed", options.seed, "Seed of the generator")->capture_default_str();
   cli.add_option("--reader", options.reader,
                  "Also create an observer account of the organisation with this e-mail address");
+  cli.add_option("--reader-role", options.reader_role,
+                 "The reader's role: observer, or secretariat (bench/checks.sh runs checks)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"observer", "secretariat"}));
   CLI11_PARSE(cli, argc, argv);
   return liaison::bench::run(options);
 }

@@ -98,6 +98,9 @@ int run_demo(const Config& config) {
   auto entries = services::ensure_demo_directory(application.directory(), demo->organisation_id);
   if (!entries) return fail("cannot fill the demo directory", entries.error());
   if (*entries > 0) spdlog::info("demo directory: {} entries created", *entries);
+  auto check = services::ensure_demo_check(application.checks(), demo->organisation_id);
+  if (!check) return fail("cannot launch the demo check", check.error());
+  if (*check) spdlog::info("demo check launched: its mail is in the demo mailbox");
   return ExitCode::exit_ok;
 }
 

@@ -142,4 +142,26 @@ Result<DemoResult> ensure_demo_organisation(store::Database& database, const Clo
       });
 }
 
+Result<bool> ensure_demo_check(CheckService& checks, const std::string& organisation_id) {
+  // The demo's secretariat has no account: the newcomer signs in as the operator, who reads
+  // checks but does not run them.
+  Actor secretariat{
+      domain::Principal{"demo", {domain::RoleGrant{domain::Role::secretariat, organisation_id, {}}},
+                        {}},
+      {}};
+  auto existing = checks.list(secretariat, organisation_id);
+  if (!existing) return existing.error();
+  if (!existing->empty()) return false;
+  domain::CheckPlan plan;
+  plan.title = "Demo communication check";
+  plan.task = domain::CheckTask::acknowledge;
+  plan.window_hours = 72;
+  plan.target.levels = {domain::Level::policy, domain::Level::technical};
+  auto created = checks.create(secretariat, organisation_id, plan);
+  if (!created) return created.error();
+  auto launched = checks.launch(secretariat, created->id);
+  if (!launched) return launched.error();
+  return true;
+}
+
 }  // namespace liaison::services

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/random.h"
+#include "services/check_service.h"
 #include "services/directory_service.h"
 #include "store/database.h"
 
@@ -28,5 +29,10 @@ Result<DemoResult> ensure_demo_organisation(store::Database& database, const Clo
 //! entries already. Returns how many it created.
 Result<std::int64_t> ensure_demo_directory(DirectoryService& directory,
                                            const std::string& organisation_id);
+
+//! Launches an acknowledge check to the demo directory unless the demo organisation has a check
+//! already, so that a newcomer finds its invitations in the demo mailbox and watches the results
+//! fill as they simulate replies. True when it launched one.
+Result<bool> ensure_demo_check(CheckService& checks, const std::string& organisation_id);
 
 }  // namespace liaison::services

@@ -148,6 +148,10 @@ Result<RenderedMail> render_mail(std::string_view kind, std::string_view languag
   auto body = newline == std::string::npos ? std::string() : rendered.substr(newline + 1);
   while (!body.empty() && body.back() == '\n')
     body.pop_back();
+  // Sections for other cases (one per task of a check, say) leave their blank lines behind:
+  // one blank line between paragraphs is enough.
+  for (auto at = body.find("\n\n\n"); at != std::string::npos; at = body.find("\n\n\n", at))
+    body.erase(at, 1);
   mail.text = body + "\n\n" + signature_text + "\n";
   mail.html = html_of(used, mail.subject, mail.text);
   return mail;

@@ -76,7 +76,7 @@ class Sink {
  public:
   explicit Sink(const fs::path& directory, std::vector<std::string> options = {}) {
     const auto script =
-        fs::path(__FILE__).parent_path().parent_path().parent_path() / "support" / "smtp_sink.py";
+        fs::path(LIAISON_SOURCE_DIR) / "tests" / "support" / "smtp_sink.py";
     std::vector<std::string> arguments = {
         "/usr/bin/python3", script.string(), "--port", "0", "--dir", directory.string()};
     arguments.insert(arguments.end(), options.begin(), options.end());
