@@ -54,7 +54,8 @@ int run(const Options& options, bool launch) {
   // The organisation's secretariat, without an account: the service asks only the policy.
   services::Actor secretariat{
       domain::Principal{
-          "bench", {domain::RoleGrant{domain::Role::secretariat, (*members)->organisation.id, {}}},
+          "bench",
+          {domain::RoleGrant{domain::Role::secretariat, (*members)->organisation.id, {}}},
           {}},
       "127.0.0.1"};
 

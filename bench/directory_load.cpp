@@ -773,9 +773,9 @@ int run(const Options& options) {
   }
 
   if (!options.reader.empty()) {
-    auto account = create_reader(**database, options.reader, options.organisation,
-                                 options.reader_role == "secretariat" ? domain::Role::secretariat
-                                                                      : domain::Role::observer);
+    auto account = create_reader(
+        **database, options.reader, options.organisation,
+        options.reader_role == "secretariat" ? domain::Role::secretariat : domain::Role::observer);
     if (!account) {
       fmt::print(stderr, "directory_load: cannot create the reader account: {}\n",
                  account.error().message);

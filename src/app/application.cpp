@@ -42,8 +42,9 @@ Application::Application(std::unique_ptr<store::Database> database,
   web::add_sign_in_pages(router_, pages_, sessions_, accounts_, reference_);
   web::add_account_pages(router_, pages_, sessions_, accounts_);
   web::add_directory_pages(router_, pages_, directory_, reference_);
+  web::add_check_pages(router_, pages_, checks_, reference_);
   web::add_mail_api(router_, mail_);
-  web::add_mail_pages(router_, pages_, mail_,
+  web::add_mail_pages(router_, pages_, mail_, checks_, reference_,
                       {mail.sender, mail.demo_mode ? mail.spool_directory : std::string()});
   web::add_asset_routes(router_, assets_);
 }

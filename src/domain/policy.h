@@ -57,10 +57,9 @@ enum class TokenScope {
   run_checks
 };
 
-inline constexpr TokenScope kTokenScopes[] = {TokenScope::read_directory,
-                                              TokenScope::write_directory, TokenScope::manage_state,
-                                              TokenScope::read_audit, TokenScope::read_metrics,
-                                              TokenScope::run_checks};
+inline constexpr TokenScope kTokenScopes[] = {
+    TokenScope::read_directory, TokenScope::write_directory, TokenScope::manage_state,
+    TokenScope::read_audit,     TokenScope::read_metrics,    TokenScope::run_checks};
 
 std::string_view token_scope_name(TokenScope scope);
 std::string_view token_scope_description(TokenScope scope);

@@ -140,6 +140,18 @@ Result<void> audit_system(store::Connection& connection, const Clock& clock,
   return {};
 }
 
+//! invalid_argument when the plan targets a state that is not a member of the organisation.
+Result<void> members_only(const OrganisationMembers& members, const domain::CheckPlan& plan) {
+  for (const auto& state : plan.target.states) {
+    bool member = std::any_of(members.members.begin(), members.members.end(),
+                              [&](const domain::State& s) { return s.alpha2 == state; });
+    if (!member)
+      return Error::invalid_argument("target.states: " + state + " is not a member of " +
+                                     members.organisation.code);
+  }
+  return {};
+}
+
 bool answered(const store::CheckRecipientRecord& recipient) {
   return !recipient.answered_at.empty();
 }
@@ -201,12 +213,7 @@ Result<store::CheckRecord> CheckService::create(const Actor& actor, const std::s
   LIAISON_TRY(allow(actor, Action::run_checks, Resource::organisation(org.id)));
   if (auto problems = domain::check_plan_problems(plan); !problems.empty())
     return Error::invalid_argument(joined(problems));
-  for (const auto& state : plan.target.states) {
-    bool member = std::any_of((*members)->members.begin(), (*members)->members.end(),
-                              [&](const domain::State& s) { return s.alpha2 == state; });
-    if (!member)
-      return Error::invalid_argument("target.states: " + state + " is not a member of " + org.code);
-  }
+  LIAISON_TRY(members_only(**members, plan));
   store::CheckRecord check;
   check.id = new_id(clock_, random_);
   check.organisation_id = org.id;
@@ -234,6 +241,7 @@ Result<store::CheckRecord> CheckService::update(const Actor& actor, const std::s
         if (loaded->check.status != CheckStatus::draft)
           return Error::conflict("only a draft can be changed; this check is " +
                                  std::string(domain::check_status_name(loaded->check.status)));
+        LIAISON_TRY(members_only(*loaded->members, plan));
         loaded->check.plan = plan;
         LIAISON_TRY(store::CheckStore(connection).update(loaded->check));
         LIAISON_TRY(audit(connection, clock_, actor, "check.updated", loaded->check, {}));
@@ -518,8 +526,13 @@ Result<std::int64_t> CheckService::escalate(store::Connection& connection,
 
   const auto now = format_utc(clock_.now());
   const auto schedule = domain::check_schedule(parse_time(check.plan.starts_at), check.plan);
+  // Back after a long outage, past the escalation window too: asking now would ask for an
+  // answer by a time already gone.
+  const bool too_late =
+      schedule.escalation_deadline && seconds(clock_.now()) >= *schedule.escalation_deadline;
   std::int64_t queued = 0;
   for (const auto& state : *states) {
+    if (too_late) break;
     if (answered_states.contains(state.state)) continue;
     // Whom to try next: the deputies of the PoCs that did not answer, then the state's PoCs
     // at the other level (policy for technical and the reverse).
@@ -576,13 +589,30 @@ Result<std::int64_t> CheckService::escalate(store::Connection& connection,
   return queued;
 }
 
+namespace {
+
+//! Whether `advance` has a step to take on `check` at `now`.
+bool has_due_step(const store::CheckRecord& check, domain::CheckTime now) {
+  const auto schedule = domain::check_schedule(parse_time(check.plan.starts_at), check.plan);
+  if (check.status == CheckStatus::scheduled) return now >= schedule.start;
+  if (check.status != CheckStatus::running) return false;
+  return (schedule.reminder && now >= *schedule.reminder && check.reminded_at.empty()) ||
+         (schedule.escalation_deadline && now >= schedule.deadline && check.escalated_at.empty()) ||
+         now >= schedule.closes;
+}
+
+}  // namespace
+
 Result<std::int64_t> CheckService::advance() {
   auto active = database_.transact(store::Access::read, [&](store::Connection& connection) {
     return store::CheckStore(connection).active();
   });
   if (!active) return active.error();
   std::int64_t steps = 0;
+  std::optional<Error> first_error;
   for (const auto& listed : *active) {
+    // Most checks wait most of the time: only a due step is worth a write transaction.
+    if (!has_due_step(listed, seconds(clock_.now()))) continue;
     auto done = database_.transact(
         store::Access::write, [&](store::Connection& connection) -> Result<std::int64_t> {
           store::CheckStore store(connection);
@@ -622,9 +652,15 @@ Result<std::int64_t> CheckService::advance() {
           }
           return taken;
         });
-    if (!done) return done.error();
+    // One check that cannot advance (its organisation gone, a template broken) must not hold
+    // up the others: they go on, and the job logs the first error.
+    if (!done) {
+      if (!first_error) first_error = done.error();
+      continue;
+    }
     steps += *done;
   }
+  if (first_error) return *first_error;
   return steps;
 }
 
@@ -713,16 +749,26 @@ Result<void> record_check_response(store::Connection& connection, const Clock& c
     action = "check.answered";
     // A link is bound to its addressee; mail may come from a colleague, which counts only when
     // the colleague is one of the same state's listed points of contact.
-    record.counted = response.channel == "link" || domain::email_key(response.from_address) ==
-                                                       domain::email_key(recipient.address);
-    if (!record.counted) {
-      auto listed = store.is_listed_address((*check)->organisation_id, recipient.state,
-                                            response.from_address);
+    // What the answer proves reachable: the addressee's entry, or the entries of the
+    // colleague whose listed address it came from.
+    std::vector<std::string> reached;
+    // The announcement only says that a check will come: a reply to it ("noted") is not the
+    // answer the check asks for, which the invitation will.
+    const bool to_announcement = (*found)->second == "announcement";
+    if (to_announcement) {
+      record.note = "a reply to the announcement, before the check";
+    } else if (response.channel == "link" ||
+               domain::email_key(response.from_address) == domain::email_key(recipient.address)) {
+      reached.push_back(recipient.entry_id);
+    } else {
+      auto listed =
+          store.listed_entries((*check)->organisation_id, recipient.state, response.from_address);
       if (!listed) return listed.error();
-      record.counted = *listed;
-      record.note = *listed ? "from another listed point of contact of " + recipient.state
-                            : "not from a listed point of contact of " + recipient.state;
+      reached = std::move(*listed);
+      record.note = reached.empty() ? "not from a listed point of contact of " + recipient.state
+                                    : "from another listed point of contact of " + recipient.state;
     }
+    record.counted = !reached.empty();
     if (record.counted) {
       if (!answered(recipient)) {
         recipient.answered_at = now;
@@ -731,7 +777,8 @@ Result<void> record_check_response(store::Connection& connection, const Clock& c
         recipient.answer_from = response.from_address;
       }
       LIAISON_TRY(judge_answer(store, **check, recipient, response.text, now));
-      LIAISON_TRY(store::DirectoryStore(connection).mark_verified(recipient.entry_id, now));
+      for (const auto& entry_id : reached)
+        LIAISON_TRY(store::DirectoryStore(connection).mark_verified(entry_id, now));
     }
     details["counted"] = record.counted;
     details["late"] = now > recipient.deadline;
@@ -954,6 +1001,10 @@ Result<CheckResults> CheckService::results(const Actor& actor, const std::string
         for (const auto& r : results.recipients)
           if (answered(r)) answers.push_back(r.answered_at);
         std::sort(answers.begin(), answers.end());
+        // The timeline starts at the start with nothing answered, so a chart shows how long
+        // the first answer took.
+        if (!results.check.started_at.empty())
+          results.timeline.emplace_back(results.check.started_at, 0);
         for (std::size_t i = 0; i < answers.size(); ++i)
           results.timeline.emplace_back(answers[i], static_cast<std::int64_t>(i + 1));
         return results;

@@ -76,7 +76,7 @@ struct CheckResults {
   };
   std::vector<State> states;
   std::vector<store::CheckRecipientRecord> recipients;
-  //! Cumulative counted answers after each answer: (time, count), oldest first.
+  //! Cumulative counted answers: (start, 0), then (time, count) after each answer.
   std::vector<std::pair<std::string, std::int64_t>> timeline;
   std::vector<store::CheckResponseRecord> responses;
 };

@@ -146,8 +146,8 @@ Result<bool> ensure_demo_check(CheckService& checks, const std::string& organisa
   // The demo's secretariat has no account: the newcomer signs in as the operator, who reads
   // checks but does not run them.
   Actor secretariat{
-      domain::Principal{"demo", {domain::RoleGrant{domain::Role::secretariat, organisation_id, {}}},
-                        {}},
+      domain::Principal{
+          "demo", {domain::RoleGrant{domain::Role::secretariat, organisation_id, {}}}, {}},
       {}};
   auto existing = checks.list(secretariat, organisation_id);
   if (!existing) return existing.error();

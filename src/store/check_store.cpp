@@ -262,12 +262,13 @@ Result<void> CheckStore::update_recipient(const CheckRecipientRecord& r) {
                         text_or_null(r.call_note),
                         text_or_null(r.bounced_at),
                         text_or_null(r.bounce_detail),
-                        text_or_null(r.auto_reply_at)};
+                        text_or_null(r.auto_reply_at),
+                        r.invited_at};
   return done(connection_.execute(
       "UPDATE check_recipients SET reminded_at = $2, outbox_id = $3, answered_at = $4, "
       "answer_channel = $5, answer_text = $6, answer_from = $7, verdict = $8, "
       "completed_at = $9, call_recorded_by = $10, call_note = $11, bounced_at = $12, "
-      "bounce_detail = $13, auto_reply_at = $14 WHERE id = $1",
+      "bounce_detail = $13, auto_reply_at = $14, invited_at = $15 WHERE id = $1",
       parameters));
 }
 
@@ -330,16 +331,17 @@ Result<std::optional<std::pair<CheckRecipientRecord, std::string>>> CheckStore::
   return std::optional<Found>{Found{recipient_of(row), row.text(row.size() - 1)}};
 }
 
-Result<bool> CheckStore::is_listed_address(const std::string& organisation_id,
-                                           const std::string& state, const std::string& address) {
+Result<std::vector<std::string>> CheckStore::listed_entries(const std::string& organisation_id,
+                                                            const std::string& state,
+                                                            const std::string& address) {
   Value parameters[] = {domain::email_key(address), organisation_id, state};
-  auto rows = connection_.query(
-      "SELECT 1 FROM contact_addresses a JOIN nominations n ON n.entry_id = a.entry_id "
-      "WHERE a.address_key = $1 AND n.organisation_id = $2 AND n.state = $3 "
-      "AND n.published_version > 0 LIMIT 1",
-      parameters);
-  if (!rows) return rows.error();
-  return !rows->empty();
+  return all_of<std::string>(
+      connection_.query(
+          "SELECT DISTINCT a.entry_id FROM contact_addresses a JOIN nominations n "
+          "ON n.entry_id = a.entry_id WHERE a.address_key = $1 AND n.organisation_id = $2 "
+          "AND n.state = $3 AND n.published_version > 0 ORDER BY a.entry_id",
+          parameters),
+      [](const Row& row) { return row.text(0); });
 }
 
 Result<void> CheckStore::insert_response(const CheckResponseRecord& response) {

@@ -105,7 +105,8 @@ class CheckStore {
                             const std::string& at, const std::string& recipient_id);
 
   Result<void> insert_recipient(const CheckRecipientRecord& recipient);
-  //! Saves what may change after the invitation: reminders, answers, verdicts, calls, bounces.
+  //! Saves what may change after launch: when the invitation went out (response times count
+  //! from it), reminders, answers, verdicts, calls, bounces.
   Result<void> update_recipient(const CheckRecipientRecord& recipient);
   Result<std::optional<CheckRecipientRecord>> recipient(const std::string& id);
   //! Sorted by state, then primary before escalation, then name.
@@ -121,10 +122,11 @@ class CheckStore {
   Result<std::optional<std::pair<CheckRecipientRecord, std::string>>> recipient_by_mail(
       const std::string& outbox_id);
 
-  //! True when `address` is an e-mail of one of `state`'s published entries in the
-  //! organisation: whose answers count for that state besides the addressee's.
-  Result<bool> is_listed_address(const std::string& organisation_id, const std::string& state,
-                                 const std::string& address);
+  //! The entries of `state` published in the organisation that list `address`: whose answers
+  //! count for that state besides the addressee's.
+  Result<std::vector<std::string>> listed_entries(const std::string& organisation_id,
+                                                  const std::string& state,
+                                                  const std::string& address);
 
   Result<void> insert_response(const CheckResponseRecord& response);
   //! Oldest first.

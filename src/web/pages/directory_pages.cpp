@@ -293,6 +293,7 @@ class DirectoryPages {
     auto resource = domain::Resource::organisation(organisation.id);
     data.set("freshness", context.allowed(Action::read_freshness, resource));
     data.set("approvals", context.allowed(Action::approve_entries, resource));
+    data.set("checks", context.allowed(Action::read_checks, resource));
     return pages_.render(context, "directory_organisation", data,
                          {organisation.name + " directory"});
   }
@@ -322,6 +323,7 @@ class DirectoryPages {
     data.set("state", resource.state);
     bool editor = context.allowed(Action::edit_entries, resource);
     data.set("editor", editor);
+    data.set("may_read_checks", context.allowed(Action::read_checks, resource));
     data.set("new_href", "/directory/" + code + "/states/" + resource.state + "/new");
     data.set("reconfirm_action", "/directory/" + code + "/states/" + resource.state + "/reconfirm");
     options.title = state_name(reference_, resource.state) + " · " + code;

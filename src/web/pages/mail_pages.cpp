@@ -223,9 +223,34 @@ void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailS
 
 // --- answers by link ---
 
+// What a check's answer link asks, for the template to word: the task as a flag, the deadline
+// and the partner state's name.
+mustache::data check_task_data(const services::CheckLinkTask& task,
+                               services::ReferenceService& reference) {
+  auto name_of = [&reference](const std::string& alpha2) {
+    auto profile = reference.state(alpha2);
+    return profile ? profile.value()->state.name(domain::Language::english) : alpha2;
+  };
+  mustache::data data;
+  data.set("title", task.check_title);
+  data.set("organisation", task.organisation_code);
+  data.set("task_" + std::string(domain::check_task_name(task.task)), true);
+  // An empty text would still open its section (kainjow renders {{#x}} for ""): false instead.
+  data.set("question", task.question.empty() ? mustache::data(false) : task.question);
+  data.set("state_name", name_of(task.state));
+  data.set("partner_name",
+           task.partner.empty() ? mustache::data(false) : mustache::data(name_of(task.partner)));
+  auto deadline = task.deadline.size() >= 16 ? task.deadline.substr(0, 16) : task.deadline;
+  if (deadline.size() > 10) deadline[10] = ' ';
+  data.set("deadline", deadline);
+  data.set("late", task.late);
+  return data;
+}
+
 //! The link every mail that expects an answer carries (/r/TOKEN). Opening it changes nothing:
 //! mail scanners and link previews open links on their own; the answer is the form's POST.
-void add_answer_pages(Router& router, const PageRenderer& pages, services::MailService& mail) {
+void add_answer_pages(Router& router, const PageRenderer& pages, services::MailService& mail,
+                      services::CheckService& checks, services::ReferenceService& reference) {
   auto refusal = [&pages](const RequestContext& context, const Error& error) {
     if (error.code != ErrorCode::not_found && error.code != ErrorCode::conflict)
       return context.error(error);
@@ -239,7 +264,7 @@ void add_answer_pages(Router& router, const PageRenderer& pages, services::MailS
          error.code == ErrorCode::not_found ? http::status::not_found : http::status::gone});
   };
   router.add(http::verb::get, "/r/{token}", Access::anyone(),
-             [&pages, &mail, refusal](const RequestContext& context) {
+             [&pages, &mail, &checks, &reference, refusal](const RequestContext& context) {
                auto token = std::string(context.parameter("token"));
                auto target = mail.link_target(token);
                if (!target) return refusal(context, target.error());
@@ -248,6 +273,9 @@ void add_answer_pages(Router& router, const PageRenderer& pages, services::MailS
                data.set("subject", target->subject);
                data.set("recipient", target->recipient);
                data.set("answered", target->answered);
+               auto task = checks.link_task(token);
+               if (!task) return context.error(task.error());
+               if (*task) data.set("check", check_task_data(**task, reference));
                return pages.render_anonymous(context, "answer", data, {"Answer"});
              });
   router.add(http::verb::post, "/r/{token}", Access::anyone(),
@@ -267,6 +295,7 @@ void add_answer_pages(Router& router, const PageRenderer& pages, services::MailS
 }  // namespace
 
 void add_mail_pages(Router& router, const PageRenderer& pages, services::MailService& mail,
+                    services::CheckService& checks, services::ReferenceService& reference,
                     MailPageOptions options) {
   const auto operators = Access::allow(Action::manage_mail);
   router.add(http::verb::get, "/mail", operators, [&pages, &mail](const RequestContext& context) {
@@ -290,7 +319,7 @@ void add_mail_pages(Router& router, const PageRenderer& pages, services::MailSer
                return queue_page(context, pages, mail,
                                  {"Mail", "The message will be sent again shortly."});
              });
-  add_answer_pages(router, pages, mail);
+  add_answer_pages(router, pages, mail, checks, reference);
   if (!options.demo_spool.empty()) add_demo_mailbox(router, pages, mail, options);
 }
 

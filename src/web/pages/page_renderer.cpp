@@ -37,6 +37,10 @@ std::string PageRenderer::page(const RequestContext& context, std::string_view n
   frame.set("csrf", csrf);
   if (!options.notice.empty()) frame.set("notice", options.notice);
   if (!options.error.empty()) frame.set("error", options.error);
+  mustache::data scripts{mustache::data::type::list};
+  for (const auto& script : options.scripts)
+    scripts.push_back(mustache::data("src", script));
+  frame.set("scripts", scripts);
   if (const auto* authenticated = context.authenticated();
       authenticated && !authenticated->session_id.empty()) {
     mustache::data account;

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/random.h"
 #include "web/router.h"
@@ -25,6 +26,9 @@ struct PageOptions {
   std::string notice;
   std::string error;
   http::status status = http::status::ok;
+  //! Scripts loaded at the end of the body, in order (paths under /assets/): only pages whose
+  //! charts need them pay for them.
+  std::vector<std::string> scripts;
 };
 
 //! Renders the server-side pages: a template from templates/ inside the layout, HTML-escaped

@@ -2,6 +2,7 @@
 
 #include "mail/outbox_delivery.h"
 #include "services/account_service.h"
+#include "services/check_service.h"
 #include "services/directory_service.h"
 #include "services/mail_service.h"
 #include "services/reference_service.h"
@@ -26,6 +27,12 @@ void add_directory_pages(Router& router, const PageRenderer& pages,
                          services::DirectoryService& directory,
                          services::ReferenceService& reference);
 
+//! Communication checks: an organisation's checks (/checks/{id}), the compose form, one check
+//! with its preview or results, verdicts and calls, a printable report, and a state's
+//! reachability across checks (/directory/{id}/states/{state}/checks).
+void add_check_pages(Router& router, const PageRenderer& pages, services::CheckService& checks,
+                     services::ReferenceService& reference);
+
 struct MailPageOptions {
   mail::SenderIdentity sender;
   std::string demo_spool;  //!< not empty in demo mode only: the spool shown as a mailbox
@@ -33,8 +40,10 @@ struct MailPageOptions {
 
 //! The operators' mail page (/mail: the outbox, inbound mail, undeliverable addresses, retry),
 //! the answer links of mail that expects an answer (/r/TOKEN, no account needed) and, in demo
-//! mode, the demo mailbox (/demo/mailbox) with its simulated replies.
+//! mode, the demo mailbox (/demo/mailbox) with its simulated replies. An answer link of a
+//! check's mail shows what the check asks (`checks`, `reference` for the partner's name).
 void add_mail_pages(Router& router, const PageRenderer& pages, services::MailService& mail,
+                    services::CheckService& checks, services::ReferenceService& reference,
                     MailPageOptions options);
 
 //! "focal point for FR in OSCE": a role as people read it.

@@ -2,16 +2,11 @@
 // (tests/support/smtp_sink.py) or the spool, replies by a real LMTP client (swaks), bounces by
 // `liaison mail ingest`, replies and a real bounce delivered by a private Postfix instance
 // through an `lmtp:` transport, and a server killed with SIGKILL in the middle of a large outbox.
-#include <arpa/inet.h>
 #include <filesystem>
 #include <fstream>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <set>
 #include <signal.h>
-#include <sstream>
-#include <stdlib.h>
-#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 
@@ -20,131 +15,18 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "services/outbox.h"
+#include "support/app_harness.h"
 #include "support/process.h"
 #include "support/test_database.h"
 
 namespace liaison::testing {
 namespace {
 
-using Environment = std::map<std::string, std::string>;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-ProcessResult liaison(std::vector<std::string> arguments, const Environment& environment) {
-  arguments.insert(arguments.begin(), LIAISON_BINARY);
-  return run_process(std::move(arguments), environment);
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// A short directory directly under /tmp: gpg's socket paths are limited in length.
-fs::path make_short_directory() {
-  char pattern[] = "/tmp/lmf-XXXXXX";
-  const char* made = mkdtemp(pattern);
-  if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-  return fs::path(made);
-}
-
-// A loopback TCP port that was free a moment ago.
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    return 0;
-  }
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-// The value of the first header line named `name` (case-insensitive); empty when absent.
-std::string header_value(const std::string& message, std::string_view name) {
-  std::istringstream in(message);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) break;  // end of the header
-    if (line.size() > name.size() && line[name.size()] == ':' &&
-        strncasecmp(line.c_str(), std::string(name).c_str(), name.size()) == 0) {
-      auto value = line.substr(name.size() + 1);
-      auto start = value.find_first_not_of(' ');
-      return start == std::string::npos ? "" : value.substr(start);
-    }
-  }
-  return "";
-}
-
-// The .eml files a sink or spool directory holds (complete ones: not hidden).
-std::vector<fs::path> messages_in(const fs::path& directory) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(directory, ec)) {
-    auto name = entry.path().filename().string();
-    if (!name.starts_with(".") && name.ends_with(".eml")) files.push_back(entry.path());
-  }
-  return files;
-}
-
-const fs::path kSinkScript =
-    fs::path(__FILE__).parent_path().parent_path().parent_path() / "support" / "smtp_sink.py";
-
-// tests/support/smtp_sink.py as a child process, writing each message to `directory`.
-class Sink {
- public:
-  explicit Sink(fs::path directory) : directory_(std::move(directory)) {
-    fs::create_directories(directory_);
-    auto ready = directory_.parent_path() / (directory_.filename().string() + ".port");
-    fs::remove(ready);
-    process_ = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/python3", kSinkScript.string(), "--port", "0", "--dir",
-                                 directory_.string(), "--ready-file", ready.string()},
-        Environment{});
-    for (int i = 0; i < 200 && port_ == 0; ++i) {
-      if (fs::exists(ready)) port_ = std::stoi(read_file(ready));
-      if (port_ == 0) std::this_thread::sleep_for(50ms);
-    }
-    if (port_ == 0) throw std::runtime_error("the SMTP sink did not start");
-  }
-  ~Sink() { stop(); }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
-  const fs::path& directory() const { return directory_; }
-  void stop() {
-    if (!process_) return;
-    process_->signal(SIGTERM);
-    process_->finish(10s);
-    process_.reset();
-  }
-
- private:
-  fs::path directory_;
-  int port_ = 0;
-  std::unique_ptr<Process> process_;
-};
-
 const fs::path kPostfix = "/usr/sbin/postfix";
 const fs::path kPostconf = "/usr/sbin/postconf";
-
-// True when something accepts TCP connections on the loopback `port`.
-bool accepting(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return connected;
-}
 
 // A private Postfix instance (Debian's binaries, its own configuration, queue and log under a
 // temporary directory; the default instance is never touched). It accepts SMTP on 127.0.0.1
@@ -293,17 +175,6 @@ class MailFlowTest : public ::testing::Test {
     server.reset();
   }
 
-  // Waits until `done()` or the timeout; returns done().
-  template <class Done>
-  static bool wait_until(Done done, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return done();
-  }
-
   TestDatabase database_{Engine::sqlite};
   fs::path home_;
   Environment environment_;
@@ -343,14 +214,7 @@ TEST_F(MailFlowTest, InvitationReachesARealSmtpPeer) {
   EXPECT_NE(header_value(message, "To").find("ops@example.net"), std::string::npos) << message;
   EXPECT_EQ(header_value(message, "Message-ID"), "<" + id + "@example.org>");
   // The link may be folded by quoted-printable soft line breaks.
-  std::string unfolded;
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    if (message.compare(i, 3, "=\r\n") == 0) {
-      i += 2;
-      continue;
-    }
-    unfolded += message[i];
-  }
+  auto unfolded = unfold_soft_breaks(message);
   EXPECT_NE(unfolded.find(link), std::string::npos) << message;
   EXPECT_EQ(query("SELECT status FROM outbox WHERE id = $1", {id}).at(0).text(0), "sent");
 }

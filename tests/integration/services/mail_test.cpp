@@ -75,8 +75,7 @@ std::vector<std::string> files_in(const fs::path& directory) {
 class Sink {
  public:
   explicit Sink(const fs::path& directory, std::vector<std::string> options = {}) {
-    const auto script =
-        fs::path(LIAISON_SOURCE_DIR) / "tests" / "support" / "smtp_sink.py";
+    const auto script = fs::path(LIAISON_SOURCE_DIR) / "tests" / "support" / "smtp_sink.py";
     std::vector<std::string> arguments = {
         "/usr/bin/python3", script.string(), "--port", "0", "--dir", directory.string()};
     arguments.insert(arguments.end(), options.begin(), options.end());

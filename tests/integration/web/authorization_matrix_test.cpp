@@ -318,6 +318,19 @@ struct Row {
   bool ends_session = false;
 };
 
+//! A new draft check of OSCE composed by its secretariat, for the rows of the check pages.
+std::string page_check(World& world) {
+  auto secretariat = world.sessions().session(world.person(Who::secretariat_osce).session_secret);
+  if (!secretariat || !*secretariat) throw std::runtime_error("no secretariat session");
+  domain::CheckPlan plan;
+  plan.title = "Matrix check";
+  plan.target.levels = {domain::Level::technical};
+  auto check = world.application().checks().create(Actor{(*secretariat)->principal, "192.0.2.1"},
+                                                   "OSCE", plan);
+  if (!check) throw std::runtime_error(check.error().message);
+  return check->id;
+}
+
 std::vector<Row> expectation_table() {
   const std::set<Who> everyone(std::begin(kEveryone), std::end(kEveryone));
   std::set<Who> signed_in = everyone;
@@ -338,6 +351,11 @@ std::vector<Row> expectation_table() {
   const std::set<Who> osce_editors{Who::secretariat_osce, Who::focal_de, Who::focal_fr};
   const std::set<Who> osce_secretariat{Who::secretariat_osce};
   const std::set<Who> directory_managers{Who::operator_, Who::secretariat_osce};
+  // Communication checks' pages: an organisation's checks are read by the operator, its
+  // secretariat and observers; a state's history by its focal point too.
+  const std::set<Who> check_readers{Who::operator_, Who::secretariat_osce, Who::observer_osce};
+  const std::set<Who> check_readers_of_de{Who::operator_, Who::secretariat_osce, Who::focal_de,
+                                          Who::observer_osce};
 
   auto get = [](std::string target) {
     return [target](World&, Who) { return Call{target, {}, {}}; };
@@ -359,6 +377,26 @@ std::vector<Row> expectation_table() {
   auto sign_in_page = [](const Response& response) {
     return response.result() == http::status::unauthorized &&
            header(response, http::field::content_type).starts_with("text/html");
+  };
+  // The API of one check (/api/v1/checks/{check}…) is checked by the service once it has
+  // loaded the check, so every signed-in principal gets past the router. Then whoever may not
+  // read the organisation's checks gets 404 (that the check exists does not leak), a reader who
+  // may not run them 403, and those allowed anything but 401/403/404 (409 for what a fresh
+  // draft cannot do).
+  auto one_check = [signed_in](http::verb method, std::string pattern, std::set<Who> allowed,
+                               std::set<Who> readers, std::string suffix, std::string body) {
+    auto asked = std::make_shared<Who>(Who::anonymous);
+    return Row{method, std::move(pattern), signed_in,
+               [asked, suffix, body](World& world, Who who) {
+                 *asked = who;
+                 return Call{"/api/v1/checks/" + page_check(world) + suffix, body,
+                             body.empty() ? std::string_view{} : kJson};
+               },
+               [asked, allowed, readers](const Response& response) {
+                 auto status = response.result_int();
+                 if (allowed.count(*asked)) return status != 401 && status != 403 && status != 404;
+                 return status == (readers.count(*asked) ? 403u : 404u);
+               }};
   };
 
   using http::verb;
@@ -539,6 +577,81 @@ std::vector<Row> expectation_table() {
                      form_body({{"version", "1"}}), kForm};
        },
        not_refused},
+
+      // The pages of communication checks: read by whoever reads the organisation's checks
+      // (a focal point only its own state's history), run by the secretariat.
+      {verb::get, "/checks/{id}", check_readers, get("/checks/OSCE")},
+      {verb::get, "/checks/{id}/new", osce_secretariat, get("/checks/OSCE/new")},
+      {verb::post, "/checks/{id}/new", osce_secretariat,
+       form("/checks/OSCE/new", form_body({{"title", "Page check"},
+                                           {"task", "acknowledge"},
+                                           {"window_hours", "24"},
+                                           {"reminder_percent", "50"},
+                                           {"levels", "technical"}}))},
+      {verb::get, "/checks/{id}/{check}", check_readers,
+       [](World& world, Who) {
+         return Call{"/checks/OSCE/" + page_check(world), {}, {}};
+       }},
+      {verb::get, "/checks/{id}/{check}/report", check_readers,
+       [](World& world, Who) {
+         return Call{"/checks/OSCE/" + page_check(world) + "/report", {}, {}};
+       }},
+      // A draft that reaches nobody cannot be launched (409), nor judged or called (409).
+      {verb::post, "/checks/{id}/{check}/launch", osce_secretariat,
+       [](World& world, Who) {
+         return Call{"/checks/OSCE/" + page_check(world) + "/launch", {}, kForm};
+       },
+       not_refused},
+      {verb::post, "/checks/{id}/{check}/cancel", osce_secretariat,
+       [](World& world, Who) {
+         return Call{"/checks/OSCE/" + page_check(world) + "/cancel", {}, kForm};
+       }},
+      {verb::post, "/checks/{id}/{check}/recipients/{recipient}/verdict", osce_secretariat,
+       [](World& world, Who) {
+         return Call{"/checks/OSCE/" + page_check(world) +
+                         "/recipients/0190aaaa-0000-7000-8000-000000000000/verdict",
+                     form_body({{"accepted", "yes"}}), kForm};
+       },
+       not_refused},
+      {verb::post, "/checks/{id}/{check}/recipients/{recipient}/call", osce_secretariat,
+       [](World& world, Who) {
+         return Call{"/checks/OSCE/" + page_check(world) +
+                         "/recipients/0190aaaa-0000-7000-8000-000000000000/call",
+                     form_body({{"code", "K7PX-3QM9"}, {"note", "matrix"}}), kForm};
+       },
+       not_refused},
+      {verb::get, "/directory/{id}/states/{state}/checks", check_readers_of_de,
+       get("/directory/OSCE/states/DE/checks")},
+
+      // The API of communication checks: the secretariat runs them; the operator and observers
+      // read them; a focal point reads its own state's history. No scope of the matrix's token
+      // (read_directory) covers them.
+      {verb::get, "/api/v1/organisations/{id}/checks", check_readers,
+       get("/api/v1/organisations/OSCE/checks")},
+      {verb::post, "/api/v1/organisations/{id}/checks", osce_secretariat,
+       [](World&, Who) {
+         return Call{"/api/v1/organisations/OSCE/checks",
+                     R"({"title":"API check","target":{"levels":["technical"]}})", kJson};
+       }},
+      {verb::get, "/api/v1/organisations/{id}/states/{state}/checks", check_readers_of_de,
+       get("/api/v1/organisations/OSCE/states/DE/checks")},
+      one_check(verb::get, "/api/v1/checks/{check}", check_readers, check_readers, "", ""),
+      one_check(verb::put, "/api/v1/checks/{check}", osce_secretariat, check_readers, "",
+                R"({"title":"Changed","target":{"levels":["policy"]}})"),
+      one_check(verb::get, "/api/v1/checks/{check}/preview", osce_secretariat, check_readers,
+                "/preview", ""),
+      one_check(verb::post, "/api/v1/checks/{check}/launch", osce_secretariat, check_readers,
+                "/launch", ""),
+      one_check(verb::post, "/api/v1/checks/{check}/cancel", osce_secretariat, check_readers,
+                "/cancel", ""),
+      one_check(verb::get, "/api/v1/checks/{check}/results", check_readers, check_readers,
+                "/results?format=csv", ""),
+      one_check(verb::post, "/api/v1/checks/{check}/recipients/{recipient}/verdict",
+                osce_secretariat, check_readers,
+                "/recipients/0190aaaa-0000-7000-8000-000000000000/verdict", R"({"accepted":true})"),
+      one_check(verb::post, "/api/v1/checks/{check}/recipients/{recipient}/call", osce_secretariat,
+                check_readers, "/recipients/0190aaaa-0000-7000-8000-000000000000/call",
+                R"({"code":"K7PX-3QM9","note":"matrix"})"),
 
       // Pages before sign-in.
       {verb::get, "/", everyone, get("/")},
