@@ -686,8 +686,9 @@ class Loader {
   SystemRandom ids_;
 };
 
-// An observer of the organisation, made as people get accounts: invited, then accepted with a
-// password and a TOTP code computed from the enrolment secret.
+// A reader of the organisation (an observer, or a secretariat user for bench/checks.sh), made as
+// people get accounts: invited, then accepted with a password and a TOTP code computed from the
+// enrolment secret.
 Result<std::string> create_reader(store::Database& database, const std::string& email,
                                   const std::string& organisation, domain::Role role) {
   SystemClock clock;
@@ -781,8 +782,8 @@ int run(const Options& options) {
                  account.error().message);
       return 1;
     }
-    fmt::print("reader account {} (observer of {}): {}\n", options.reader, options.organisation,
-               *account);
+    fmt::print("reader account {} ({} of {}): {}\n", options.reader, options.reader_role,
+               options.organisation, *account);
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "base/text.h"
 #include "base/time_zone.h"
 #include "base/unicode.h"
+#include "domain/enum_names.h"
 
 namespace liaison::domain {
 namespace {
@@ -28,21 +29,6 @@ constexpr std::array<std::pair<CheckStatus, std::string_view>, 5> kStatusNames{{
     {CheckStatus::closed, "closed"},
     {CheckStatus::cancelled, "cancelled"},
 }};
-
-template <class T, std::size_t N>
-std::string_view name_of(const std::array<std::pair<T, std::string_view>, N>& names, T value) {
-  for (const auto& [each, name] : names)
-    if (each == value) return name;
-  return "unknown";
-}
-
-template <class T, std::size_t N>
-std::optional<T> parse_name(const std::array<std::pair<T, std::string_view>, N>& names,
-                            std::string_view text) {
-  for (const auto& [value, name] : names)
-    if (name == text) return value;
-  return std::nullopt;
-}
 
 constexpr std::size_t kMaxTitle = 200;
 constexpr std::size_t kMaxQuestion = 4000;

@@ -6,6 +6,7 @@
 
 #include "base/text.h"
 #include "domain/account.h"
+#include "domain/enum_names.h"
 
 namespace liaison::domain {
 namespace {
@@ -29,21 +30,6 @@ constexpr std::array<std::pair<EntryStatus, std::string_view>, 2> kStatusNames{{
     {EntryStatus::active, "active"},
     {EntryStatus::retired, "retired"},
 }};
-
-template <class T, std::size_t N>
-std::string_view name_of(const std::array<std::pair<T, std::string_view>, N>& names, T value) {
-  for (const auto& [each, name] : names)
-    if (each == value) return name;
-  return "unknown";
-}
-
-template <class T, std::size_t N>
-std::optional<T> parse_name(const std::array<std::pair<T, std::string_view>, N>& names,
-                            std::string_view text) {
-  for (const auto& [value, name] : names)
-    if (name == text) return value;
-  return std::nullopt;
-}
 
 // Generous enough for real names and institutions in any script, small enough that one entry
 // cannot bloat every export.

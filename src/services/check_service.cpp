@@ -424,31 +424,64 @@ boost::json::object mail_values(const store::CheckRecord& check, const std::stri
 
 }  // namespace
 
-Result<std::int64_t> CheckService::start(store::Connection& connection, store::CheckRecord& check) {
+struct CheckService::Run {
+  std::shared_ptr<const OrganisationMembers> members;
+  std::vector<store::CheckRecipientRecord> recipients;
+  std::vector<store::CheckStateRecord> states;
+  std::map<std::string, std::string> names;  //!< English names of the members
+
+  const store::CheckStateRecord* state_of(const std::string& alpha2) const {
+    auto found = std::find_if(states.begin(), states.end(),
+                              [&](const auto& state) { return state.state == alpha2; });
+    return found == states.end() ? nullptr : &*found;
+  }
+};
+
+Result<CheckService::Run> CheckService::run_of(store::Connection& connection,
+                                               const store::CheckRecord& check) {
   store::CheckStore store(connection);
+  Run run;
   auto members = reference_.members(check.organisation_id);
   if (!members) return members.error();
+  run.members = *members;
   auto recipients = store.recipients(check.id);
   if (!recipients) return recipients.error();
+  run.recipients = std::move(*recipients);
   auto states = store.states(check.id);
   if (!states) return states.error();
-  std::map<std::string, const store::CheckStateRecord*> by_state;
-  for (const auto& state : *states)
-    by_state[state.state] = &state;
-  auto names = state_names(**members);
+  run.states = std::move(*states);
+  run.names = state_names(*run.members);
+  return run;
+}
 
+Result<std::string> CheckService::send(store::Connection& connection,
+                                       const store::CheckRecord& check, const Run& run,
+                                       const store::CheckRecipientRecord& recipient,
+                                       const std::string& kind, const std::string& purpose) {
+  const auto* state = run.state_of(recipient.state);
+  std::string partner_name;
+  if (state)
+    if (auto name = run.names.find(state->partner); name != run.names.end())
+      partner_name = name->second;
+  auto values = mail_values(check, run.members->organisation.code, recipient, state, partner_name);
+  auto id = queue_mail(connection, clock_, random_, identity_,
+                       {kind, recipient.address, recipient.name, check.organisation_id,
+                        std::move(values), domain::Tlp::clear, true});
+  if (!id) return id.error();
+  LIAISON_TRY(store::CheckStore(connection).insert_mail(*id, recipient.id, purpose));
+  return id;
+}
+
+Result<std::int64_t> CheckService::start(store::Connection& connection, store::CheckRecord& check) {
+  store::CheckStore store(connection);
+  auto run = run_of(connection, check);
+  if (!run) return run.error();
   const auto now = format_utc(clock_.now());
   std::int64_t queued = 0;
-  for (auto& recipient : *recipients) {
+  for (auto& recipient : run->recipients) {
     if (recipient.role != "primary" || !recipient.outbox_id.empty()) continue;
-    const auto* state = by_state[recipient.state];
-    auto values = mail_values(check, (*members)->organisation.code, recipient, state,
-                              state ? names[state->partner] : std::string());
-    auto id = queue_mail(connection, clock_, random_, identity_,
-                         {"check_invitation", recipient.address, recipient.name,
-                          check.organisation_id, std::move(values), domain::Tlp::clear, true});
+    auto id = send(connection, check, *run, recipient, "check_invitation", "invitation");
     if (!id) return id.error();
-    LIAISON_TRY(store.insert_mail(*id, recipient.id, "invitation"));
     recipient.outbox_id = *id;
     recipient.invited_at = now;
     LIAISON_TRY(store.update_recipient(recipient));
@@ -465,29 +498,16 @@ Result<std::int64_t> CheckService::start(store::Connection& connection, store::C
 Result<std::int64_t> CheckService::remind(store::Connection& connection,
                                           store::CheckRecord& check) {
   store::CheckStore store(connection);
-  auto members = reference_.members(check.organisation_id);
-  if (!members) return members.error();
-  auto recipients = store.recipients(check.id);
-  if (!recipients) return recipients.error();
-  auto states = store.states(check.id);
-  if (!states) return states.error();
-  auto names = state_names(**members);
+  auto run = run_of(connection, check);
+  if (!run) return run.error();
   const auto now = format_utc(clock_.now());
   std::int64_t queued = 0;
-  for (auto& recipient : *recipients) {
+  for (auto& recipient : run->recipients) {
     if (recipient.role != "primary" || answered(recipient) || !recipient.bounced_at.empty() ||
         !recipient.reminded_at.empty() || recipient.deadline <= now)
       continue;
-    auto state = std::find_if(states->begin(), states->end(),
-                              [&](const auto& s) { return s.state == recipient.state; });
-    auto values = mail_values(check, (*members)->organisation.code, recipient,
-                              state != states->end() ? &*state : nullptr,
-                              state != states->end() ? names[state->partner] : std::string());
-    auto id = queue_mail(connection, clock_, random_, identity_,
-                         {"check_reminder", recipient.address, recipient.name,
-                          check.organisation_id, std::move(values), domain::Tlp::clear, true});
+    auto id = send(connection, check, *run, recipient, "check_reminder", "reminder");
     if (!id) return id.error();
-    LIAISON_TRY(store.insert_mail(*id, recipient.id, "reminder"));
     recipient.reminded_at = now;
     LIAISON_TRY(store.update_recipient(recipient));
     ++queued;
@@ -502,20 +522,16 @@ Result<std::int64_t> CheckService::remind(store::Connection& connection,
 Result<std::int64_t> CheckService::escalate(store::Connection& connection,
                                             store::CheckRecord& check) {
   store::CheckStore store(connection);
-  auto members = reference_.members(check.organisation_id);
-  if (!members) return members.error();
-  auto recipients = store.recipients(check.id);
-  if (!recipients) return recipients.error();
-  auto states = store.states(check.id);
-  if (!states) return states.error();
+  auto run = run_of(connection, check);
+  if (!run) return run.error();
   auto entries = store::DirectoryStore(connection)
                      .list(check.organisation_id, store::EntryView::published, {});
   if (!entries) return entries.error();
+  const auto& recipients = run->recipients;
 
-  auto names = state_names(**members);
   std::set<std::string> answered_states;
   std::set<std::string> already;  // entry ids
-  for (const auto& recipient : *recipients) {
+  for (const auto& recipient : recipients) {
     if (answered(recipient)) answered_states.insert(recipient.state);
     already.insert(recipient.entry_id);
   }
@@ -531,13 +547,13 @@ Result<std::int64_t> CheckService::escalate(store::Connection& connection,
   const bool too_late =
       schedule.escalation_deadline && seconds(clock_.now()) >= *schedule.escalation_deadline;
   std::int64_t queued = 0;
-  for (const auto& state : *states) {
+  for (const auto& state : run->states) {
     if (too_late) break;
     if (answered_states.contains(state.state)) continue;
     // Whom to try next: the deputies of the PoCs that did not answer, then the state's PoCs
     // at the other level (policy for technical and the reverse).
     std::vector<std::pair<const domain::DirectoryEntry*, std::string>> next;  // entry, for whom
-    for (const auto& recipient : *recipients) {
+    for (const auto& recipient : recipients) {
       if (recipient.state != state.state || recipient.role != "primary") continue;
       auto own = entry_by_id.find(recipient.entry_id);
       if (own == entry_by_id.end()) continue;
@@ -570,13 +586,8 @@ Result<std::int64_t> CheckService::escalate(store::Connection& connection,
       recipient.deadline = format_utc(schedule.escalation_deadline.value_or(schedule.deadline));
       if (check.plan.task == CheckTask::channel) recipient.code = domain::new_check_code(random_);
       LIAISON_TRY(store.insert_recipient(recipient));
-      auto values = mail_values(check, (*members)->organisation.code, recipient, &state,
-                                names[state.partner]);
-      auto id = queue_mail(connection, clock_, random_, identity_,
-                           {"check_escalation", recipient.address, recipient.name,
-                            check.organisation_id, std::move(values), domain::Tlp::clear, true});
+      auto id = send(connection, check, *run, recipient, "check_escalation", "escalation");
       if (!id) return id.error();
-      LIAISON_TRY(store.insert_mail(*id, recipient.id, "escalation"));
       recipient.outbox_id = *id;
       LIAISON_TRY(store.update_recipient(recipient));
       ++queued;

@@ -178,6 +178,13 @@ class CheckService {
   //! read but not do `action`.
   Result<Loaded> load_as(store::Connection& connection, const Actor& actor, const std::string& id,
                          domain::Action action);
+  //! What a running check's steps read: its organisation, recipients and states.
+  struct Run;
+  Result<Run> run_of(store::Connection& connection, const store::CheckRecord& check);
+  //! Queues mail `kind` to `recipient` and notes it as the check's (`purpose`).
+  Result<std::string> send(store::Connection& connection, const store::CheckRecord& check,
+                           const Run& run, const store::CheckRecipientRecord& recipient,
+                           const std::string& kind, const std::string& purpose);
   Result<std::int64_t> start(store::Connection& connection, store::CheckRecord& check);
   Result<std::int64_t> remind(store::Connection& connection, store::CheckRecord& check);
   Result<std::int64_t> escalate(store::Connection& connection, store::CheckRecord& check);

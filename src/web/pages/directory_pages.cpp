@@ -214,25 +214,6 @@ mustache::data form_data(const FormState& form) {
   return data;
 }
 
-// Field problems from a service error ("name: is required; phones[0].number: …").
-std::vector<domain::FieldProblem> problems_of(const Error& error) {
-  std::vector<domain::FieldProblem> problems;
-  std::string_view rest = error.message;
-  while (!rest.empty()) {
-    auto end = rest.find("; ");
-    auto part = rest.substr(0, end);
-    auto colon = part.find(": ");
-    if (colon == std::string_view::npos) {
-      problems.push_back({"", std::string(part)});
-    } else {
-      problems.push_back({std::string(part.substr(0, colon)), std::string(part.substr(colon + 2))});
-    }
-    if (end == std::string_view::npos) break;
-    rest = rest.substr(end + 2);
-  }
-  return problems;
-}
-
 class DirectoryPages {
  public:
   DirectoryPages(const PageRenderer& pages, services::DirectoryService& directory,

@@ -90,4 +90,22 @@ std::string safe_next(std::string_view next) {
   return std::string(next);
 }
 
+std::vector<domain::FieldProblem> problems_of(const Error& error) {
+  std::vector<domain::FieldProblem> problems;
+  std::string_view rest = error.message;
+  while (!rest.empty()) {
+    auto end = rest.find("; ");
+    auto part = rest.substr(0, end);
+    auto colon = part.find(": ");
+    if (colon == std::string_view::npos) {
+      problems.push_back({"", std::string(part)});
+    } else {
+      problems.push_back({std::string(part.substr(0, colon)), std::string(part.substr(colon + 2))});
+    }
+    if (end == std::string_view::npos) break;
+    rest = rest.substr(end + 2);
+  }
+  return problems;
+}
+
 }  // namespace liaison::web

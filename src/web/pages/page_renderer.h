@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
 #include "base/random.h"
+#include "domain/directory.h"
 #include "web/router.h"
 
 namespace liaison::web {
@@ -61,5 +63,9 @@ std::string field_message(const Error& error);
 //! A local path to return to after sign-in: absolute, on this site, not "//host" (no open
 //! redirect); "/" otherwise.
 std::string safe_next(std::string_view next);
+
+//! The field problems a service reports in one invalid_argument message ("name: is required;
+//! phones[0].number: …"), for a form to show each beside its field.
+std::vector<domain::FieldProblem> problems_of(const Error& error);
 
 }  // namespace liaison::web
