@@ -9,11 +9,13 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "base/crypto.h"
 #include "base/text.h"
+#include "web/i18n.h"
 
 namespace liaison::web {
 namespace {
@@ -137,6 +139,20 @@ services::Actor RequestContext::actor() const {
 
 bool RequestContext::allowed(domain::Action action, const domain::Resource& resource) const {
   return authenticated_ && domain::authorize(authenticated_->principal, action, resource);
+}
+
+domain::Language RequestContext::language() const {
+  if (auto chosen = query("lang")) {
+    if (auto language = language_from_code(*chosen)) return *language;
+  }
+  if (auto language = language_from_code(cookie(kLanguageCookie))) return *language;
+  return domain::negotiate_language(request_[http::field::accept_language]);
+}
+
+std::string RequestContext::target_with(std::string_view name, std::string_view value) const {
+  boost::urls::url target(target_);
+  target.params().set(name, value);
+  return std::string(target.encoded_target());
 }
 
 std::optional<std::string> RequestContext::query(std::string_view name) const {

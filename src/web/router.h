@@ -10,6 +10,7 @@
 #include <boost/url/url_view.hpp>
 
 #include "base/error.h"
+#include "domain/language.h"
 #include "domain/policy.h"
 #include "services/actor.h"
 #include "services/session_service.h"
@@ -49,6 +50,12 @@ class RequestContext {
   std::vector<std::string> form_values(std::string_view name) const;
   //! A cookie the request carries; empty when absent.
   std::string cookie(std::string_view name) const;
+  //! The language pages speak to this request: `?lang=xx` (one of the six codes), else the
+  //! `liaison_lang` cookie a former `?lang=` set, else Accept-Language, else English.
+  domain::Language language() const;
+  //! The request's path and query with the query parameter `name` set to `value` (added, or
+  //! replacing its former values): links that change one thing about the page shown.
+  std::string target_with(std::string_view name, std::string_view value) const;
 
   //! Who sent the request; null for anonymous requests (only routes open to anyone see those).
   const services::Authenticated* authenticated() const { return authenticated_; }
@@ -119,6 +126,8 @@ std::string cookie_value(const Request& request, std::string_view name);
 std::string_view session_cookie_name(bool secure);
 //! The double-submit cookie that protects forms shown before sign-in.
 inline constexpr std::string_view kFormCookie = "liaison_form";
+//! The cookie that remembers a language chosen with `?lang=` (see RequestContext::language).
+inline constexpr std::string_view kLanguageCookie = "liaison_lang";
 //! The form field (or X-CSRF-Token header) that carries the CSRF token.
 inline constexpr std::string_view kCsrfField = "csrf";
 

@@ -8,8 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/clock.h"
 #include "mail/inbound_pipeline.h"
 #include "web/api/query_parameters.h"
+#include "web/i18n.h"
 #include "web/pages/pages.h"
 
 namespace liaison::web {
@@ -223,60 +225,86 @@ void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailS
 
 // --- answers by link ---
 
-// What a check's answer link asks, for the template to word: the task as a flag, the deadline
-// and the partner state's name.
-mustache::data check_task_data(const services::CheckLinkTask& task,
-                               services::ReferenceService& reference) {
-  auto name_of = [&reference](const std::string& alpha2) {
+// What a check's answer link asks, for the template to word in the reader's language: the task
+// as a flag, the deadline and the states' names, and the sentences that carry them.
+mustache::data check_task_data(const services::CheckLinkTask& task, const std::string& recipient,
+                               services::ReferenceService& reference, domain::Language language) {
+  auto name_of = [&reference, language](const std::string& alpha2) {
     auto profile = reference.state(alpha2);
-    return profile ? profile.value()->state.name(domain::Language::english) : alpha2;
+    return profile ? profile.value()->state.name(language) : alpha2;
   };
   mustache::data data;
   data.set("title", task.check_title);
   data.set("organisation", task.organisation_code);
+  data.set("heading",
+           translate(language, "answer.check_heading",
+                     {{"organisation", task.organisation_code}, {"title", task.check_title}}));
   data.set("task_" + std::string(domain::check_task_name(task.task)), true);
   // An empty text would still open its section (kainjow renders {{#x}} for ""): false instead.
   data.set("question", task.question.empty() ? mustache::data(false) : task.question);
-  data.set("state_name", name_of(task.state));
-  data.set("partner_name",
-           task.partner.empty() ? mustache::data(false) : mustache::data(name_of(task.partner)));
-  auto deadline = task.deadline.size() >= 16 ? task.deadline.substr(0, 16) : task.deadline;
-  if (deadline.size() > 10) deadline[10] = ' ';
-  data.set("deadline", deadline);
+  const auto state_name = name_of(task.state);
+  data.set("state_name", state_name);
+  data.set("recipient_line", translate(language, "answer.recipient",
+                                       {{"recipient", recipient}, {"state", state_name}}));
+  if (task.partner.empty()) {
+    data.set("partner_name", false);
+  } else {
+    const auto partner = name_of(task.partner);
+    data.set("partner_name", partner);
+    data.set("partner_help", translate(language, "answer.partner_help", {{"partner", partner}}));
+    data.set("partner_code", translate(language, "answer.partner_code", {{"partner", partner}}));
+  }
+  // The deadline as the reader's language writes dates, in UTC, which the mail also names.
+  std::string deadline;
+  if (auto instant = parse_utc_seconds(task.deadline)) {
+    deadline = format_date_time(language, *instant, "UTC");
+  } else {
+    deadline = task.deadline.size() >= 16 ? task.deadline.substr(0, 16) : task.deadline;
+    if (deadline.size() > 10) deadline[10] = ' ';
+  }
+  data.set("deadline", translate(language, "answer.deadline_value", {{"deadline", deadline}}));
   data.set("late", task.late);
   return data;
 }
 
 //! The link every mail that expects an answer carries (/r/TOKEN). Opening it changes nothing:
-//! mail scanners and link previews open links on their own; the answer is the form's POST.
+//! mail scanners and link previews open links on their own; the answer is the form's POST. The
+//! page speaks the reader's language (their browser's, or the one they chose on the page).
 void add_answer_pages(Router& router, const PageRenderer& pages, services::MailService& mail,
                       services::CheckService& checks, services::ReferenceService& reference) {
   auto refusal = [&pages](const RequestContext& context, const Error& error) {
     if (error.code != ErrorCode::not_found && error.code != ErrorCode::conflict)
       return context.error(error);
+    const auto language = context.language();
+    const bool unknown = error.code == ErrorCode::not_found;
     mustache::data data;
-    data.set("text", error.message);
-    return pages.render_anonymous(
-        context, "message", data,
-        {"Answer",
-         {},
-         {},
-         error.code == ErrorCode::not_found ? http::status::not_found : http::status::gone});
+    data.set("text", translate(language, unknown ? "answer.invalid_link" : "answer.expired_link"));
+    return pages.render_anonymous(context, "message", data,
+                                  {translate(language, "answer.title"),
+                                   {},
+                                   {},
+                                   unknown ? http::status::not_found : http::status::gone});
   };
   router.add(http::verb::get, "/r/{token}", Access::anyone(),
              [&pages, &mail, &checks, &reference, refusal](const RequestContext& context) {
                auto token = std::string(context.parameter("token"));
                auto target = mail.link_target(token);
                if (!target) return refusal(context, target.error());
+               const auto language = context.language();
                mustache::data data;
                data.set("token", token);
                data.set("subject", target->subject);
                data.set("recipient", target->recipient);
+               data.set("intro", translate(language, "answer.message_intro",
+                                           {{"subject", target->subject},
+                                            {"recipient", target->recipient}}));
                data.set("answered", target->answered);
                auto task = checks.link_task(token);
                if (!task) return context.error(task.error());
-               if (*task) data.set("check", check_task_data(**task, reference));
-               return pages.render_anonymous(context, "answer", data, {"Answer"});
+               if (*task)
+                 data.set("check", check_task_data(**task, target->recipient, reference, language));
+               return pages.render_anonymous(context, "answer", data,
+                                             {translate(language, "answer.title")});
              });
   router.add(http::verb::post, "/r/{token}", Access::anyone(),
              [&pages, &mail, refusal](const RequestContext& context) {
@@ -284,11 +312,13 @@ void add_answer_pages(Router& router, const PageRenderer& pages, services::MailS
                    mail.answer_by_link(std::string(context.parameter("token")),
                                        context.form("text"), std::string(context.remote_address()));
                if (!answered) return refusal(context, answered.error());
+               const auto language = context.language();
                mustache::data data;
-               data.set("text", answered->recorded
-                                    ? "Thank you: your answer is recorded."
-                                    : "This link has been used already: the answer is recorded.");
-               return pages.render_anonymous(context, "message", data, {"Answer"});
+               data.set("text",
+                        translate(language, answered->recorded ? "answer.recorded"
+                                                               : "answer.already_answered"));
+               return pages.render_anonymous(context, "message", data,
+                                             {translate(language, "answer.title")});
              });
 }
 

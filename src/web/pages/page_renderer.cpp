@@ -5,10 +5,48 @@
 #include <fmt/format.h>
 
 #include "base/crypto.h"
+#include "base/text.h"
 #include "web/authentication.h"
 #include "web/embedded_templates.h"
+#include "web/i18n.h"
 
 namespace liaison::web {
+namespace {
+
+// The cookie that keeps a language chosen with ?lang= for a year. Lax, not Strict: a reader who
+// follows a link from a mail keeps the language they chose.
+std::string language_cookie(domain::Language language, bool secure) {
+  return fmt::format("{}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}", kLanguageCookie,
+                     domain::language_code(language), secure ? "; Secure" : "");
+}
+
+// What every template may use besides its own data: the language, its direction and {{#t}}.
+void set_language(mustache::data& data, domain::Language language) {
+  data.set("lang", std::string(locale_of(language)));
+  data.set("dir", std::string(text_direction(language)));
+  // lambda2: what it returns is written as is, not parsed again as a template, so a message
+  // cannot inject tags; it is escaped here like any {{value}}.
+  data.set("t", mustache::lambda2([language](const std::string& key, const mustache::renderer&) {
+             return mustache::html_escape(translate(language, trim_blanks(key)));
+           }));
+}
+
+// The language switcher: each language by its own name, linking to this page in it.
+mustache::data language_links(const RequestContext& context, domain::Language current) {
+  mustache::data links{mustache::data::type::list};
+  for (auto language : domain::kLanguages) {
+    mustache::data link;
+    auto code = std::string(domain::language_code(language));
+    link.set("code", code);
+    link.set("name", std::string(language_endonym(language)));
+    link.set("href", context.target_with("lang", code));
+    link.set("current", language == current);
+    links.push_back(link);
+  }
+  return links;
+}
+
+}  // namespace
 
 PageRenderer::PageRenderer(RandomSource& random) : random_(random) {
   for (const auto& file : template_files::files()) {
@@ -25,7 +63,9 @@ std::string PageRenderer::page(const RequestContext& context, std::string_view n
   auto layout = templates_.find("layout");
   if (body == templates_.end() || layout == templates_.end())
     throw std::logic_error(fmt::format("no template {}", name));
+  const auto language = context.language();
   data.set("csrf", csrf);
+  set_language(data, language);
   mustache::mustache content_template(body->second);
   auto content = content_template.render(data);
   if (!content_template.is_valid())
@@ -35,6 +75,8 @@ std::string PageRenderer::page(const RequestContext& context, std::string_view n
   frame.set("title", options.title);
   frame.set("content", content);
   frame.set("csrf", csrf);
+  set_language(frame, language);
+  frame.set("languages", language_links(context, language));
   if (!options.notice.empty()) frame.set("notice", options.notice);
   if (!options.error.empty()) frame.set("error", options.error);
   mustache::data scripts{mustache::data::type::list};
@@ -48,15 +90,28 @@ std::string PageRenderer::page(const RequestContext& context, std::string_view n
     frame.set("account", account);
   }
   mustache::mustache layout_template(layout->second);
-  return layout_template.render(frame);
+  auto html = layout_template.render(frame);
+  if (!layout_template.is_valid())
+    throw std::logic_error(fmt::format("template layout: {}", layout_template.error_message()));
+  return html;
+}
+
+Response PageRenderer::respond(const RequestContext& context, std::string html,
+                               http::status status) {
+  auto response = context.text(std::move(html), "text/html; charset=utf-8", status);
+  // ?lang=xx on any page: remembered, so that the next pages speak it without the parameter.
+  if (auto chosen = context.query("lang")) {
+    if (auto language = language_from_code(*chosen))
+      response.insert(http::field::set_cookie, language_cookie(*language, context.secure()));
+  }
+  return response;
 }
 
 Response PageRenderer::render(const RequestContext& context, std::string_view name,
                               mustache::data data, const PageOptions& options) const {
   const auto* authenticated = context.authenticated();
   auto csrf = authenticated ? authenticated->csrf_token : std::string();
-  return context.text(page(context, name, std::move(data), options, csrf),
-                      "text/html; charset=utf-8", options.status);
+  return respond(context, page(context, name, std::move(data), options, csrf), options.status);
 }
 
 Response PageRenderer::render_anonymous(const RequestContext& context, std::string_view name,
@@ -64,9 +119,9 @@ Response PageRenderer::render_anonymous(const RequestContext& context, std::stri
   auto token = context.cookie(kFormCookie);
   bool fresh = token.size() < 32;
   if (fresh) token = random_token(random_);
-  auto response = context.text(page(context, name, std::move(data), options, token),
-                               "text/html; charset=utf-8", options.status);
-  if (fresh) response.set(http::field::set_cookie, form_cookie(token, context.secure()));
+  auto response =
+      respond(context, page(context, name, std::move(data), options, token), options.status);
+  if (fresh) response.insert(http::field::set_cookie, form_cookie(token, context.secure()));
   return response;
 }
 

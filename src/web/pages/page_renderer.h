@@ -36,6 +36,11 @@ struct PageOptions {
 //! Renders the server-side pages: a template from templates/ inside the layout, HTML-escaped
 //! (Mustache escapes every {{value}}), with the CSRF token every form needs. No inline script or
 //! style, so the Content-Security-Policy stays strict.
+//!
+//! Pages speak the request's language (RequestContext::language): every template gets `{{lang}}`,
+//! `{{dir}}` ("rtl" for Arabic) and `{{#t}}key{{/t}}`, the catalogue's message for a key without
+//! arguments (web/i18n.h); handlers translate messages with arguments with translate() and pass
+//! the result as data.
 class PageRenderer {
  public:
   explicit PageRenderer(RandomSource& random);
@@ -50,6 +55,8 @@ class PageRenderer {
   static Response redirect(const RequestContext& context, std::string_view location);
 
  private:
+  //! The page as a response; sets the language cookie when the request chose one (?lang=).
+  static Response respond(const RequestContext& context, std::string html, http::status status);
   std::string page(const RequestContext& context, std::string_view name, mustache::data data,
                    const PageOptions& options, const std::string& csrf) const;
 

@@ -1,0 +1,218 @@
+#include "web/i18n.h"
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+#include <unicode/datefmt.h>
+#include <unicode/locid.h>
+#include <unicode/msgfmt.h>
+#include <unicode/timezone.h>
+#include <unicode/unistr.h>
+
+#include <boost/json/parse.hpp>
+#include <fmt/format.h>
+
+#include "web/embedded_locales.h"
+
+namespace liaison::web {
+
+using domain::Language;
+
+// ICU's MessageFormat creates its plural rules and number formats lazily inside const
+// format(), so one formatter must not run on two threads at once: each catalogue formats under
+// its own lock. A page formats a few dozen messages of microseconds each; the lock is not felt.
+struct Catalogues::Messages {
+  icu::Locale locale;
+  std::map<std::string, std::unique_ptr<icu::MessageFormat>, std::less<>> formats;
+  mutable std::mutex mutex;
+};
+
+namespace {
+
+std::string utf8(const icu::UnicodeString& text) {
+  std::string out;
+  text.toUTF8String(out);
+  return out;
+}
+
+icu::UnicodeString unicode(std::string_view text) {
+  return icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
+}
+
+std::unique_ptr<Catalogues::Messages> load_catalogue(Language language, std::string_view file,
+                                                     std::string_view json) {
+  auto messages = std::make_unique<Catalogues::Messages>();
+  messages->locale = icu::Locale(std::string(locale_of(language)).c_str());
+  boost::system::error_code ec;
+  auto value = boost::json::parse(json, ec);
+  if (ec) throw std::runtime_error(fmt::format("locales/{}: not JSON: {}", file, ec.message()));
+  const auto* object = value.if_object();
+  if (!object)
+    throw std::runtime_error(fmt::format("locales/{}: not a JSON object of messages", file));
+  for (const auto& [key, pattern] : *object) {
+    const auto* text = pattern.if_string();
+    if (!text)
+      throw std::runtime_error(
+          fmt::format("locales/{}: {}: the message is not a string", file, std::string_view(key)));
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError where{};
+    auto format =
+        std::make_unique<icu::MessageFormat>(unicode(*text), messages->locale, where, status);
+    if (U_FAILURE(status))
+      throw std::runtime_error(fmt::format("locales/{}: {}: the pattern does not parse ({} at {})",
+                                           file, std::string_view(key), u_errorName(status),
+                                           where.offset));
+    messages->formats.emplace(std::string(key), std::move(format));
+  }
+  return messages;
+}
+
+std::vector<std::string> difference(const std::vector<std::string>& a,
+                                    const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+}  // namespace
+
+Catalogues::Catalogues(std::span<const EmbeddedFile> files) {
+  for (auto language : domain::kLanguages) {
+    auto file = fmt::format("{}.json", locale_of(language));
+    auto json = find_embedded(files, file);
+    if (!json) {
+      if (language == Language::english)
+        throw std::runtime_error("locales/en.json: missing; English is every text's fallback");
+      continue;
+    }
+    catalogues_.emplace(language, load_catalogue(language, file, *json));
+  }
+}
+
+Catalogues::~Catalogues() = default;
+Catalogues::Catalogues(Catalogues&&) noexcept = default;
+Catalogues& Catalogues::operator=(Catalogues&&) noexcept = default;
+
+std::string Catalogues::translate(Language language, std::string_view key,
+                                  MessageArguments arguments) const {
+  const Messages* messages = nullptr;
+  const icu::MessageFormat* format = nullptr;
+  for (auto candidate : {language, Language::english}) {
+    auto catalogue = catalogues_.find(candidate);
+    if (catalogue == catalogues_.end()) continue;
+    auto found = catalogue->second->formats.find(key);
+    if (found == catalogue->second->formats.end()) continue;
+    messages = catalogue->second.get();
+    format = found->second.get();
+    break;
+  }
+  if (!format) return std::string(key);
+
+  std::vector<icu::UnicodeString> names;
+  std::vector<icu::Formattable> values;
+  names.reserve(arguments.size());
+  values.reserve(arguments.size());
+  for (const auto& argument : arguments) {
+    names.push_back(unicode(argument.name));
+    std::visit(
+        [&values](const auto& value) {
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, std::string_view>) {
+            values.emplace_back(unicode(value));
+          } else {
+            values.emplace_back(value);
+          }
+        },
+        argument.value);
+  }
+  icu::UnicodeString out;
+  UErrorCode status = U_ZERO_ERROR;
+  {
+    std::lock_guard lock(messages->mutex);
+    format->format(names.data(), values.data(), static_cast<std::int32_t>(names.size()), out,
+                   status);
+  }
+  if (U_FAILURE(status)) return std::string(key);
+  return utf8(out);
+}
+
+bool Catalogues::has(Language language, std::string_view key) const {
+  auto catalogue = catalogues_.find(language);
+  return catalogue != catalogues_.end() && catalogue->second->formats.contains(key);
+}
+
+std::vector<std::string> Catalogues::keys(Language language) const {
+  std::vector<std::string> out;
+  auto catalogue = catalogues_.find(language);
+  if (catalogue == catalogues_.end()) return out;
+  for (const auto& [key, format] : catalogue->second->formats)
+    out.push_back(key);
+  return out;  // a std::map's keys: sorted
+}
+
+std::vector<std::string> Catalogues::missing_keys(Language language) const {
+  return difference(keys(Language::english), keys(language));
+}
+
+std::vector<std::string> Catalogues::extra_keys(Language language) const {
+  return difference(keys(language), keys(Language::english));
+}
+
+const Catalogues& catalogues() {
+  static const Catalogues loaded(locale_files::files());
+  return loaded;
+}
+
+std::string translate(Language language, std::string_view key, MessageArguments arguments) {
+  return catalogues().translate(language, key, arguments);
+}
+
+std::string_view locale_of(Language language) {
+  return domain::language_code(language);
+}
+
+std::string_view text_direction(Language language) {
+  return language == Language::arabic ? "rtl" : "ltr";
+}
+
+std::string_view language_endonym(Language language) {
+  switch (language) {
+    case Language::arabic:
+      return "العربية";
+    case Language::chinese:
+      return "中文";
+    case Language::english:
+      return "English";
+    case Language::french:
+      return "Français";
+    case Language::russian:
+      return "Русский";
+    case Language::spanish:
+      return "Español";
+  }
+  return "English";
+}
+
+std::optional<Language> language_from_code(std::string_view code) {
+  for (auto language : domain::kLanguages) {
+    if (code == domain::language_code(language)) return language;
+  }
+  return std::nullopt;
+}
+
+std::string format_date_time(Language language, std::chrono::sys_seconds instant,
+                             std::string_view iana) {
+  icu::Locale locale(std::string(locale_of(language)).c_str());
+  std::unique_ptr<icu::DateFormat> format(icu::DateFormat::createDateTimeInstance(
+      icu::DateFormat::kLong, icu::DateFormat::kShort, locale));
+  if (!format) return {};
+  std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(unicode(iana)));
+  if (*zone == icu::TimeZone::getUnknown()) zone.reset(icu::TimeZone::createTimeZone("UTC"));
+  format->adoptTimeZone(zone.release());
+  icu::UnicodeString out;
+  format->format(static_cast<UDate>(instant.time_since_epoch().count()) * 1000.0, out);
+  return utf8(out);
+}
+
+}  // namespace liaison::web

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/embedded_file.h"
+#include "domain/language.h"
+
+namespace liaison::web {
+
+//! One named argument of a message: `{name}` in the pattern. Numbers choose plural forms
+//! (`{count, plural, one {# entry} other {# entries}}`) and are formatted in the locale.
+struct MessageArgument {
+  std::string_view name;
+  std::variant<std::string_view, std::int64_t, double> value;
+};
+using MessageArguments = std::initializer_list<MessageArgument>;
+
+//! The message catalogues of the six languages: for each, a flat JSON object from key to an
+//! ICU MessageFormat pattern (locales/<code>.json, compiled into the binary). Every pattern is
+//! parsed once, when the catalogues load, so a bad one stops the program at start, not a page.
+class Catalogues {
+ public:
+  //! Reads `<code>.json` for each language from `files`. Throws std::runtime_error naming the
+  //! file and key of a pattern ICU cannot parse, or a file that is missing or not a flat object
+  //! of strings. English must exist; other languages may lack keys (English stands in).
+  explicit Catalogues(std::span<const EmbeddedFile> files);
+  ~Catalogues();
+  Catalogues(Catalogues&&) noexcept;
+  Catalogues& operator=(Catalogues&&) noexcept;
+
+  //! The message `key` in `language` with `arguments` put in; the English message when the
+  //! language lacks the key, and the key itself when English lacks it too (a visible bug, which
+  //! the catalogue tests catch first).
+  std::string translate(domain::Language language, std::string_view key,
+                        MessageArguments arguments = {}) const;
+  bool has(domain::Language language, std::string_view key) const;
+  //! Every key of a language's catalogue, sorted.
+  std::vector<std::string> keys(domain::Language language) const;
+  //! Keys English has that `language` lacks, sorted (empty when the catalogue is complete).
+  std::vector<std::string> missing_keys(domain::Language language) const;
+  //! Keys `language` has that English lacks, sorted (left over from a removed text, or a typo).
+  std::vector<std::string> extra_keys(domain::Language language) const;
+
+  //! One language's compiled patterns (defined in i18n.cpp).
+  struct Messages;
+
+ private:
+  std::map<domain::Language, std::unique_ptr<Messages>> catalogues_;
+};
+
+//! The catalogues compiled into the binary (locales/*.json), loaded and checked on first use.
+const Catalogues& catalogues();
+
+//! `catalogues().translate(...)`.
+std::string translate(domain::Language language, std::string_view key,
+                      MessageArguments arguments = {});
+
+//! The ICU locale and HTML `lang` of a language: "ar", "zh", "en", "fr", "ru", "es".
+std::string_view locale_of(domain::Language language);
+//! "rtl" for Arabic, "ltr" for the others: the HTML `dir` attribute.
+std::string_view text_direction(domain::Language language);
+//! The language's name in itself (العربية, 中文, English, Français, Русский, Español), for a
+//! switcher that a reader finds their language in whatever the page's language is.
+std::string_view language_endonym(domain::Language language);
+//! One of the six language codes, exactly ("fr", not "fr-CA"): for `?lang=` and the cookie.
+std::optional<domain::Language> language_from_code(std::string_view code);
+
+//! A date and time as `language` writes it (ICU's long date, short time), in the IANA time zone
+//! `iana` ("UTC", "Europe/Vienna"); UTC when the zone is unknown.
+std::string format_date_time(domain::Language language, std::chrono::sys_seconds instant,
+                             std::string_view iana);
+
+}  // namespace liaison::web
