@@ -306,9 +306,11 @@ void add_check_api(Router& router, services::CheckService& checks,
                                                       preview->states_without_recipients.end())}});
       });
 
-  for (auto [path, launch] : {std::pair{"/api/v1/checks/{check}/launch", true},
-                              std::pair{"/api/v1/checks/{check}/cancel", false}}) {
-    router.add(http::verb::post, path, Access::checked_by_service(Action::run_checks),
+  for (const auto& route : {std::pair{"/api/v1/checks/{check}/launch", true},
+                            std::pair{"/api/v1/checks/{check}/cancel", false}}) {
+    // A copy, not the structured binding: clang 14 (the fuzz build) cannot capture one.
+    const bool launch = route.second;
+    router.add(http::verb::post, route.first, Access::checked_by_service(Action::run_checks),
                [&, check_of, launch](const RequestContext& context) {
                  auto done = launch ? checks.launch(context.actor(), check_of(context))
                                     : checks.cancel(context.actor(), check_of(context));
