@@ -113,15 +113,7 @@ http_port=$(free_port)
 taken_ports+=("$http_port")
 nginx_port=$(free_port)
 
-start_bg "$tmp/sink.log" "$python" "$sink_script" --port 0 --dir "$tmp/sink" --ready-file "$tmp/sink.port"
-sink_pid=$last_pid
-for ((i = 0; i < 100; i++)); do
-  [[ -s $tmp/sink.port ]] && break
-  kill -0 "$sink_pid" 2>/dev/null || { cat "$tmp/sink.log" >&2; die "the SMTP sink did not start"; }
-  sleep 0.1
-done
-[[ -s $tmp/sink.port ]] || die "the SMTP sink did not write its port in 10 s"
-sink_port=$(<"$tmp/sink.port")
+start_smtp_sink "$python" "$sink_script"
 
 liaison_env=(
   "LIAISON_DATABASE=sqlite:///$db"

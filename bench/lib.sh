@@ -261,3 +261,21 @@ EOF
   start_bg "$tmp/nginx/stdout.log" "${nginx_cmd[@]}"
   nginx_pid=$last_pid
 }
+
+# --- the SMTP sink -------------------------------------------------------------------------------
+
+# start_smtp_sink PYTHON SCRIPT: tests/support/smtp_sink.py on a free loopback port, writing each
+# message to $tmp/sink; waits (at most 10 s) for its port and sets sink_pid and sink_port.
+start_smtp_sink() {
+  local python=$1 script=$2 i
+  mkdir -p "$tmp/sink"
+  start_bg "$tmp/sink.log" "$python" "$script" --port 0 --dir "$tmp/sink" --ready-file "$tmp/sink.port"
+  sink_pid=$last_pid
+  for ((i = 0; i < 100; i++)); do
+    [[ -s $tmp/sink.port ]] && break
+    kill -0 "$sink_pid" 2>/dev/null || { cat "$tmp/sink.log" >&2; die "the SMTP sink did not start"; }
+    sleep 0.1
+  done
+  [[ -s $tmp/sink.port ]] || die "the SMTP sink did not write its port in 10 s"
+  sink_port=$(<"$tmp/sink.port")
+}
