@@ -260,13 +260,14 @@ Result<std::vector<CheckSummary>> CheckService::list(const Actor& actor,
         store::CheckStore store(connection);
         auto checks = store.list(org.id, 200);
         if (!checks) return checks.error();
+        auto counts = store.recipient_counts(org.id);
+        if (!counts) return counts.error();
         std::vector<CheckSummary> summaries;
         for (auto& check : *checks) {
-          auto recipients = store.recipients(check.id);
-          if (!recipients) return recipients.error();
-          CheckSummary summary{std::move(check), static_cast<std::int64_t>(recipients->size()),
-                               std::count_if(recipients->begin(), recipients->end(), answered)};
-          summaries.push_back(std::move(summary));
+          auto count = counts->find(check.id);
+          auto [recipients, responded] =
+              count == counts->end() ? std::pair<std::int64_t, std::int64_t>{} : count->second;
+          summaries.push_back({std::move(check), recipients, responded});
         }
         return summaries;
       });

@@ -282,6 +282,20 @@ Result<std::optional<CheckRecipientRecord>> CheckStore::recipient(const std::str
   return std::optional<CheckRecipientRecord>{recipient_of(rows->front())};
 }
 
+Result<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> CheckStore::recipient_counts(
+    const std::string& organisation_id) {
+  Value parameters[] = {organisation_id};
+  auto rows = connection_.query(
+      "SELECT r.check_id, count(*), count(r.answered_at) FROM check_recipients r "
+      "JOIN checks c ON c.id = r.check_id WHERE c.organisation_id = $1 GROUP BY r.check_id",
+      parameters);
+  if (!rows) return rows.error();
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts;
+  for (const auto& row : *rows)
+    counts[row.text(0)] = {row.integer(1), row.integer(2)};
+  return counts;
+}
+
 Result<std::vector<CheckRecipientRecord>> CheckStore::recipients(const std::string& check_id) {
   Value parameters[] = {check_id};
   return all_of<CheckRecipientRecord>(

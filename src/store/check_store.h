@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -109,6 +111,10 @@ class CheckStore {
   //! from it), reminders, answers, verdicts, calls, bounces.
   Result<void> update_recipient(const CheckRecipientRecord& recipient);
   Result<std::optional<CheckRecipientRecord>> recipient(const std::string& id);
+  //! Per check of the organisation: its recipients and those who answered, counted by the
+  //! database (a list of checks must not read every recipient of every check).
+  Result<std::map<std::string, std::pair<std::int64_t, std::int64_t>>> recipient_counts(
+      const std::string& organisation_id);
   //! Sorted by state, then primary before escalation, then name.
   Result<std::vector<CheckRecipientRecord>> recipients(const std::string& check_id);
   //! The recipients of `state` in every check of the organisation, newest check first, with the

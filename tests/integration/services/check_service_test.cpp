@@ -632,6 +632,25 @@ TEST_P(Checks, ResultsCsvHasAHeaderAndALinePerRecipient) {
   EXPECT_TRUE(fails_with(checks->results_csv(other_secretariat(), check.id), ErrorCode::not_found));
 }
 
+TEST_P(Checks, TheListCountsEachChecksRecipientsAndAnswers) {
+  poc("FR");
+  poc("DE");
+  auto answered_one = launched(plan({"FR", "DE"}));
+  answer_by_link(invitation(answered_one.id, "poc@fr.example"));
+  auto draft = checks->create(secretariat(), osce, plan({"FR"}));
+  ASSERT_TRUE(draft) << draft.error().message;
+  auto list = checks->list(observer(), osce);
+  ASSERT_TRUE(list) << list.error().message;
+  ASSERT_EQ(list->size(), 2u);
+  for (const auto& summary : *list) {
+    SCOPED_TRACE(summary.check.plan.title);
+    bool is_draft = summary.check.id == draft->id;
+    EXPECT_EQ(summary.recipients, is_draft ? 0 : 2);
+    EXPECT_EQ(summary.responded, is_draft ? 0 : 1);
+  }
+  EXPECT_TRUE(fails_with(checks->list(other_secretariat(), osce), ErrorCode::forbidden));
+}
+
 // ---- running ----
 
 TEST_P(Checks, TheReminderGoesOnceToThoseWhoNeitherAnsweredNorBounced) {
