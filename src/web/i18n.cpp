@@ -40,10 +40,9 @@ icu::UnicodeString unicode(std::string_view text) {
       icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
 }
 
-std::unique_ptr<Catalogues::Messages> load_catalogue(Language language, std::string_view file,
-                                                     std::string_view json) {
-  auto messages = std::make_unique<Catalogues::Messages>();
-  messages->locale = icu::Locale(std::string(locale_of(language)).c_str());
+// Adds one file's messages to its language's catalogue; a key that another file of the language
+// already defined is refused, so two areas cannot silently override each other's text.
+void load_messages(Catalogues::Messages& messages, std::string_view file, std::string_view json) {
   boost::system::error_code ec;
   auto value = boost::json::parse(json, ec);
   if (ec) throw std::runtime_error(fmt::format("locales/{}: not JSON: {}", file, ec.message()));
@@ -58,14 +57,15 @@ std::unique_ptr<Catalogues::Messages> load_catalogue(Language language, std::str
     UErrorCode status = U_ZERO_ERROR;
     UParseError where{};
     auto format =
-        std::make_unique<icu::MessageFormat>(unicode(*text), messages->locale, where, status);
+        std::make_unique<icu::MessageFormat>(unicode(*text), messages.locale, where, status);
     if (U_FAILURE(status))
       throw std::runtime_error(fmt::format("locales/{}: {}: the pattern does not parse ({} at {})",
                                            file, std::string_view(key), u_errorName(status),
                                            where.offset));
-    messages->formats.emplace(std::string(key), std::move(format));
+    if (!messages.formats.emplace(std::string(key), std::move(format)).second)
+      throw std::runtime_error(fmt::format(
+          "locales/{}: {}: the key is defined in another file too", file, std::string_view(key)));
   }
-  return messages;
 }
 
 std::vector<std::string> difference(const std::vector<std::string>& a,
@@ -79,14 +79,21 @@ std::vector<std::string> difference(const std::vector<std::string>& a,
 
 Catalogues::Catalogues(std::span<const EmbeddedFile> files) {
   for (auto language : domain::kLanguages) {
-    auto file = fmt::format("{}.json", locale_of(language));
-    auto json = find_embedded(files, file);
-    if (!json) {
+    auto directory = fmt::format("{}/", locale_of(language));
+    auto messages = std::make_unique<Messages>();
+    messages->locale = icu::Locale(std::string(locale_of(language)).c_str());
+    bool found = false;
+    for (const auto& file : files) {
+      if (!file.path.starts_with(directory) || !file.path.ends_with(".json")) continue;
+      load_messages(*messages, file.path, file.content);
+      found = true;
+    }
+    if (!found) {
       if (language == Language::english)
-        throw std::runtime_error("locales/en.json: missing; English is every text's fallback");
+        throw std::runtime_error("locales/en/: missing; English is every text's fallback");
       continue;
     }
-    catalogues_.emplace(language, load_catalogue(language, file, *json));
+    catalogues_.emplace(language, std::move(messages));
   }
 }
 

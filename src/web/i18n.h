@@ -26,11 +26,12 @@ struct MessageArgument {
 using MessageArguments = std::initializer_list<MessageArgument>;
 
 //! The message catalogues of the six languages: for each, a flat JSON object from key to an
-//! ICU MessageFormat pattern (locales/<code>.json, compiled into the binary). Every pattern is
+//! ICU MessageFormat pattern (locales/<code>/<area>.json, merged per language and compiled into
+//! the binary; a key defined by two files of a language is refused). Every pattern is
 //! parsed once, when the catalogues load, so a bad one stops the program at start, not a page.
 class Catalogues {
  public:
-  //! Reads `<code>.json` for each language from `files`. Throws std::runtime_error naming the
+  //! Reads `<code>/*.json` for each language from `files`. Throws std::runtime_error naming the
   //! file and key of a pattern ICU cannot parse, or a file that is missing or not a flat object
   //! of strings. English must exist; other languages may lack keys (English stands in).
   explicit Catalogues(std::span<const EmbeddedFile> files);
@@ -58,7 +59,7 @@ class Catalogues {
   std::map<domain::Language, std::unique_ptr<Messages>> catalogues_;
 };
 
-//! The catalogues compiled into the binary (locales/*.json), loaded and checked on first use.
+//! The catalogues compiled into the binary (locales/*/*.json), loaded and checked on first use.
 const Catalogues& catalogues();
 
 //! `catalogues().translate(...)`.

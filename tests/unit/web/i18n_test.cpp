@@ -115,8 +115,9 @@ TEST(Catalogues, NamedArgumentsAndApostrophes) {
 // --- loading ---
 
 TEST(Catalogues, AMissingKeyFallsBackToEnglishAndAnUnknownOneShowsItself) {
-  const EmbeddedFile files[] = {{"en.json", R"({"a": "A {n}", "b": "B"})"},
-                                {"fr.json", R"({"b": "Bé"})"}};
+  const EmbeddedFile files[] = {{"en/one.json", R"({"a": "A {n}"})"},
+                                {"en/two.json", R"({"b": "B"})"},
+                                {"fr/one.json", R"({"b": "Bé"})"}};
   Catalogues loaded(files);
   EXPECT_EQ(loaded.translate(Language::french, "b"), "Bé");
   EXPECT_EQ(loaded.translate(Language::french, "a", {{"n", "x"}}), "A x");
@@ -129,17 +130,19 @@ TEST(Catalogues, AMissingKeyFallsBackToEnglishAndAnUnknownOneShowsItself) {
 
 TEST(Catalogues, ABadPatternStopsTheLoadNamingItsKey) {
   const EmbeddedFile files[] = {
-      {"en.json", R"({"fine": "x", "broken.key": "{count, plural, one {# entry}"})"}};
+      {"en/area.json", R"({"fine": "x", "broken.key": "{count, plural, one {# entry}"})"}};
   try {
     Catalogues loaded(files);
     FAIL() << "a pattern that does not parse was accepted";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("broken.key"), std::string::npos) << error.what();
-    EXPECT_NE(std::string(error.what()).find("en.json"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("en/area.json"), std::string::npos) << error.what();
   }
-  const EmbeddedFile not_text[] = {{"en.json", R"({"n": 3})"}};
+  const EmbeddedFile not_text[] = {{"en/area.json", R"({"n": 3})"}};
   EXPECT_THROW(Catalogues{not_text}, std::runtime_error);
-  const EmbeddedFile no_english[] = {{"fr.json", R"({"n": "x"})"}};
+  const EmbeddedFile twice[] = {{"en/one.json", R"({"n": "x"})"}, {"en/two.json", R"({"n": "y"})"}};
+  EXPECT_THROW(Catalogues{twice}, std::runtime_error);
+  const EmbeddedFile no_english[] = {{"fr/area.json", R"({"n": "x"})"}};
   EXPECT_THROW(Catalogues{no_english}, std::runtime_error);
 }
 
