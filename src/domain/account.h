@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/language.h"
+
 namespace liaison::domain {
 
 //! What a person may do, always within a reach: the instance, one organisation, or one state's
@@ -61,6 +63,10 @@ struct Account {
   AccountStatus status = AccountStatus::active;
   std::string created_at;
   std::vector<RoleGrant> grants;
+  //! The pages' language the person chose in their preferences; none: the browser's.
+  std::optional<Language> language;
+  //! The IANA zone the pages show times in; empty: UTC.
+  std::string time_zone;
 };
 
 //! The form addresses are compared in: trimmed and lower-cased (ASCII), so that "Ana@Example.org"

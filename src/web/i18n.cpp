@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
+#include <unicode/coll.h>
 #include <unicode/datefmt.h>
 #include <unicode/locid.h>
 #include <unicode/msgfmt.h>
@@ -12,6 +13,7 @@
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
+#include "base/clock.h"
 #include "web/embedded_locales.h"
 
 namespace liaison::web {
@@ -63,8 +65,8 @@ void load_messages(Catalogues::Messages& messages, std::string_view file, std::s
                                            file, std::string_view(key), u_errorName(status),
                                            where.offset));
     if (!messages.formats.emplace(std::string(key), std::move(format)).second)
-      throw std::runtime_error(fmt::format(
-          "locales/{}: {}: the key is defined in another file too", file, std::string_view(key)));
+      throw std::runtime_error(fmt::format("locales/{}: {}: the key is defined in another file too",
+                                           file, std::string_view(key)));
   }
 }
 
@@ -220,6 +222,54 @@ std::string format_date_time(Language language, std::chrono::sys_seconds instant
   icu::UnicodeString out;
   format->format(static_cast<UDate>(instant.time_since_epoch().count()) * 1000.0, out);
   return utf8(out);
+}
+
+}  // namespace liaison::web
+
+namespace liaison::web {
+
+std::string format_date_time(Language language, std::string_view utc_text, std::string_view iana) {
+  if (utc_text.empty()) return {};
+  if (auto instant = parse_utc_seconds(utc_text)) return format_date_time(language, *instant, iana);
+  return std::string(utc_text.substr(0, std::min<std::size_t>(utc_text.size(), 16)));
+}
+
+namespace {
+
+// One collator per language, made once; compare and sort keys are const, but ICU documents
+// only clones as safe across threads, so each use holds the language's lock.
+struct LanguageCollator {
+  std::unique_ptr<icu::Collator> collator;
+  std::mutex mutex;
+};
+
+LanguageCollator& collator_for(Language language) {
+  static std::map<Language, LanguageCollator> collators = [] {
+    std::map<Language, LanguageCollator> made;
+    for (auto each : domain::kLanguages) {
+      UErrorCode status = U_ZERO_ERROR;
+      made[each].collator.reset(
+          icu::Collator::createInstance(icu::Locale(std::string(locale_of(each)).c_str()), status));
+      if (U_FAILURE(status)) made[each].collator.reset();
+    }
+    return made;
+  }();
+  return collators[language];
+}
+
+}  // namespace
+
+std::string collation_key(Language language, std::string_view text) {
+  auto& entry = collator_for(language);
+  if (!entry.collator) return std::string(text);
+  auto unicode_text = unicode(text);
+  std::lock_guard lock(entry.mutex);
+  auto length = entry.collator->getSortKey(unicode_text, nullptr, 0);
+  std::string key(static_cast<std::size_t>(length), '\0');
+  entry.collator->getSortKey(unicode_text, reinterpret_cast<std::uint8_t*>(key.data()), length);
+  // The key ends with a NUL byte, which std::string's < would compare too; drop it.
+  if (!key.empty() && key.back() == '\0') key.pop_back();
+  return key;
 }
 
 }  // namespace liaison::web

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
@@ -80,5 +81,31 @@ std::optional<domain::Language> language_from_code(std::string_view code);
 //! `iana` ("UTC", "Europe/Vienna"); UTC when the zone is unknown.
 std::string format_date_time(domain::Language language, std::chrono::sys_seconds instant,
                              std::string_view iana);
+//! The same for a stored UTC time ("2026-12-07T09:30:00Z", or with fractional seconds); a text
+//! that is not one comes back as it is (cut to minutes), so a page never loses a date it cannot
+//! read. Empty stays empty.
+std::string format_date_time(domain::Language language, std::string_view utc_text,
+                             std::string_view iana);
+
+//! The key ICU's collator for `language` sorts `text` by (compare with <): lists of names sort
+//! as readers of the language expect (Å after Z in Swedish rules, not here; accents after the
+//! plain letter; Cyrillic and Arabic in their own order).
+std::string collation_key(domain::Language language, std::string_view text);
+
+//! Sorts `items` by `name_of(item)` in the collation of `language`, stably.
+template <class T, class NameOf>
+void sort_by_collation(domain::Language language, std::vector<T>& items, NameOf name_of) {
+  std::vector<std::pair<std::string, std::size_t>> keys;
+  keys.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i)
+    keys.emplace_back(collation_key(language, name_of(items[i])), i);
+  std::stable_sort(keys.begin(), keys.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<T> sorted;
+  sorted.reserve(items.size());
+  for (const auto& key : keys)
+    sorted.push_back(std::move(items[key.second]));
+  items = std::move(sorted);
+}
 
 }  // namespace liaison::web

@@ -146,7 +146,14 @@ domain::Language RequestContext::language() const {
     if (auto language = language_from_code(*chosen)) return *language;
   }
   if (auto language = language_from_code(cookie(kLanguageCookie))) return *language;
+  if (authenticated_ && authenticated_->account.language) return *authenticated_->account.language;
   return domain::negotiate_language(request_[http::field::accept_language]);
+}
+
+std::string_view RequestContext::time_zone() const {
+  if (authenticated_ && !authenticated_->account.time_zone.empty())
+    return authenticated_->account.time_zone;
+  return "UTC";
 }
 
 std::string RequestContext::target_with(std::string_view name, std::string_view value) const {

@@ -51,8 +51,11 @@ class RequestContext {
   //! A cookie the request carries; empty when absent.
   std::string cookie(std::string_view name) const;
   //! The language pages speak to this request: `?lang=xx` (one of the six codes), else the
-  //! `liaison_lang` cookie a former `?lang=` set, else Accept-Language, else English.
+  //! `liaison_lang` cookie a former `?lang=` set, else the account's preference, else
+  //! Accept-Language, else English.
   domain::Language language() const;
+  //! The IANA time zone pages show times in: the signed-in account's preference, else "UTC".
+  std::string_view time_zone() const;
   //! The request's path and query with the query parameter `name` set to `value` (added, or
   //! replacing its former values): links that change one thing about the page shown.
   std::string target_with(std::string_view name, std::string_view value) const;

@@ -201,7 +201,7 @@ class Directory : public StoreTest {
     auto added = database->transact(
         store::Access::write, [&](store::Connection& connection) -> Result<void> {
           store::AccountStore accounts(connection);
-          domain::Account account{id, email, "Person " + email, status, now, {}};
+          domain::Account account{id, email, "Person " + email, status, now, {}, {}, {}};
           LIAISON_TRY(accounts.insert(account, "not a password hash", "", 0));
           for (const auto& grant : grants)
             LIAISON_TRY(accounts.add_grant(id, grant, "cli", now));

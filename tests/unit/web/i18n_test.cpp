@@ -213,5 +213,23 @@ TEST(RequestLanguage, SwitcherLinksKeepThePathAndOtherParameters) {
   EXPECT_EQ(plain_context.target_with("lang", "zh"), "/r/abc?lang=zh");
 }
 
+TEST(Dates, StoredUtcTextsAreFormattedAndOtherTextsKept) {
+  EXPECT_EQ(format_date_time(Language::english, "2026-12-07T09:30:00.123456Z", "Europe/Vienna"),
+            format_date_time(Language::english,
+                             std::chrono::sys_seconds{std::chrono::seconds{1796635800}},
+                             "Europe/Vienna"));
+  EXPECT_EQ(format_date_time(Language::english, "", "UTC"), "");
+  EXPECT_EQ(format_date_time(Language::english, "not a time at all", "UTC"), "not a time at al");
+}
+
+TEST(Collation, NamesSortAsTheLanguageSortsThem) {
+  std::vector<std::string> names{"Zambia", "Ägypten", "Austria", "éire", "Egypt"};
+  sort_by_collation(Language::english, names, [](const std::string& name) { return name; });
+  EXPECT_EQ(names, (std::vector<std::string>{"Ägypten", "Austria", "Egypt", "éire", "Zambia"}));
+  std::vector<std::string> russian{"Япония", "Австрия", "Ёлка", "Египет"};
+  sort_by_collation(Language::russian, russian, [](const std::string& name) { return name; });
+  EXPECT_EQ(russian, (std::vector<std::string>{"Австрия", "Египет", "Ёлка", "Япония"}));
+}
+
 }  // namespace
 }  // namespace liaison::web
