@@ -12,6 +12,9 @@
 
 namespace liaison::web {
 
+// Every text of these pages comes from the catalogues in the reader's language:
+// docs/translating.md says how.
+
 //! Sign-in, sign-out, the home page and invitation acceptance with second-factor enrolment.
 void add_sign_in_pages(Router& router, const PageRenderer& pages,
                        services::SessionService& sessions, services::AccountService& accounts,

@@ -1,0 +1,3 @@
+// The check pages in the reader's language, through the real server.
+
+#include <gtest/gtest.h>
