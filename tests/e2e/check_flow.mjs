@@ -15,6 +15,9 @@
 //   the secretariat reloads the check: #tally-responded is 1, DE's row is data-result=answered,
 //     both charts are drawn (canvas[data-ready=true], window.liaisonCharts.timeline and .map);
 //     the printable report has the same numbers and no scripts
+//   every page opened and every form's result (the refused form, the draft, the answer link
+//     before and after Confirm, the results with their charts, the report) passes axe-core's
+//     WCAG 2.2 AA rules (harness.mjs expectAccessible)
 //
 // Usage: node tests/e2e/check_flow.mjs [path/to/liaison]   (or LIAISON_BINARY=...)
 // Environment: as directory_flow.mjs; LIAISON_E2E_ARTIFACTS=dir receives check-compose-en.png
@@ -23,8 +26,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
+  answerLink,
   clickAndWait,
   describePage,
+  expectAccessible,
   expectVisible,
   fail,
   invitationLink,
@@ -34,11 +39,11 @@ import {
   newPage,
   openInvitation,
   pathOf,
+  postJson,
   run,
   setUp,
   showing,
   signIn,
-  sleep,
   startServer,
   state,
   step,
@@ -76,12 +81,14 @@ async function screenshot(page, file) {
   log(`screenshot ${target}`);
 }
 
-async function visit(page, url, status = 200) {
+async function visit(page, url, status = 200, ready = null) {
   showing(page);
   const response = await page.goto(url);
   if (!response || response.status() !== status) {
     fail(`GET ${url} answered ${response?.status()}, not ${status}: ${await describePage(page)}`);
   }
+  if (ready) await ready(page);
+  await expectAccessible(page, `GET ${new URL(url).pathname} (${status})`);
   return response;
 }
 
@@ -89,39 +96,6 @@ async function textOf(page, selector) {
   const locator = page.locator(selector);
   if ((await locator.count()) === 0) fail(`no ${selector} on the ${await describePage(page)}`);
   return (await locator.first().innerText()).replace(/\s+/g, ' ').trim();
-}
-
-// POSTs JSON from the signed-in page, with its session's CSRF token as the API wants it.
-async function postJson(page, url, body) {
-  const csrf = await page.locator('input[name=csrf]').first().inputValue();
-  return page.evaluate(async ({ url, csrf, body }) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json',
-                 'X-CSRF-Token': csrf },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, text: await response.text() };
-  }, { url, csrf, body });
-}
-
-// The answer link in the spooled invitation to `address`: the .eml files are written whole
-// (renamed into place), the body may be quoted-printable with soft line breaks.
-async function answerLink(spool, address) {
-  const until = Date.now() + 20_000;
-  while (Date.now() < until) {
-    const files = fs.existsSync(spool) ? fs.readdirSync(spool).filter((f) => f.endsWith('.eml')) : [];
-    for (const file of files) {
-      const raw = fs.readFileSync(path.join(spool, file), 'utf8');
-      if (!new RegExp(`^To:.*${address.replace('.', '\\.')}`, 'mi').test(raw)) continue;
-      const text = raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-      const match = /https?:\/\/[^\s/]+\/r\/([A-Za-z0-9_-]+)/.exec(text);
-      if (match) return match[1];
-    }
-    await sleep(250);
-  }
-  fail(`no mail with an answer link to ${address} in ${spool} after 20 s: ` +
-       JSON.stringify(fs.existsSync(spool) ? fs.readdirSync(spool) : []));
 }
 
 async function main() {
@@ -158,8 +132,11 @@ async function main() {
     ({ page: pages[who] } = await newPage(browser, who));
     const link = invitationLink(person.command[0], invitations[who], origin);
     const secret = await openInvitation(pages[who], link);
+    await expectAccessible(pages[who], `${who}'s invitation page`);
     const account = { email: person.email, ...await submitInvitation(pages[who], secret) };
+    await expectAccessible(pages[who], `${who}'s recovery codes`);
     await signIn(pages[who], origin, account);
+    await expectAccessible(pages[who], `${who}'s home page`);
   }
   const { secretariat } = pages;
 
@@ -178,9 +155,11 @@ async function main() {
   step('secretariat: "Communication checks" on the directory page, empty at first');
   await visit(secretariat, `${origin}/directory/${kOrganisation}`);
   await clickAndWait(secretariat, secretariat.getByRole('link', { name: 'Communication checks' }));
+  await expectAccessible(secretariat, 'the empty list of checks');
   if (pathOf(secretariat) !== `/checks/${kOrganisation}`) fail(`the link led to ${secretariat.url()}`);
   await expectVisible(secretariat, '#no-checks', 'the empty list of checks');
   await clickAndWait(secretariat, secretariat.getByRole('link', { name: 'Compose a check' }));
+  await expectAccessible(secretariat, 'the compose form');
 
   step('secretariat: the compose form with an empty title is refused inline, values kept');
   await secretariat.getByLabel('Acknowledge', { exact: true }).check();
@@ -188,6 +167,7 @@ async function main() {
   await secretariat.getByLabel('Germany', { exact: true }).check();
   await secretariat.getByLabel('France', { exact: true }).check();
   await clickAndWait(secretariat, secretariat.getByRole('button', { name: 'Save the draft' }));
+  await expectAccessible(secretariat, 'the compose form refused with an empty title');
   await expectVisible(secretariat, '#title-error', 'the form after an empty title');
   await expectVisible(secretariat, '#problems[role=alert]', 'the problem summary');
   if ((await secretariat.getByLabel('Title', { exact: true }).getAttribute('aria-invalid')) !== 'true') {
@@ -205,6 +185,7 @@ async function main() {
   step('secretariat: with a title, saved -> the draft and its preview');
   await secretariat.getByLabel('Title', { exact: true }).fill(kTitle);
   await clickAndWait(secretariat, secretariat.getByRole('button', { name: 'Save the draft' }));
+  await expectAccessible(secretariat, 'the draft and its preview');
   const match = new RegExp(`^/checks/${kOrganisation}/([^/]+)$`).exec(pathOf(secretariat));
   if (!match) fail(`saving the check led to ${secretariat.url()}: ${await describePage(secretariat)}`);
   const checkUrl = `${origin}${pathOf(secretariat)}`;
@@ -213,6 +194,7 @@ async function main() {
 
   step('secretariat: "Launch"');
   await clickAndWait(secretariat, secretariat.getByRole('button', { name: 'Launch' }));
+  await expectAccessible(secretariat, 'the running check');
   const status = await textOf(secretariat, '#check-status');
   if (status !== 'Running') fail(`after launching, the status is ${JSON.stringify(status)}`);
 
@@ -223,11 +205,16 @@ async function main() {
   const heading = await textOf(recipient, '#check-heading');
   if (!heading.includes(kTitle)) fail(`the answer page says ${JSON.stringify(heading)}`);
   await clickAndWait(recipient, recipient.getByRole('button', { name: 'Confirm', exact: true }));
+  await expectAccessible(recipient, 'the answer link page after Confirm');
   const thanks = await textOf(recipient, 'main');
   if (!thanks.includes('recorded')) fail(`after Confirm the page says ${JSON.stringify(thanks)}`);
 
   step('secretariat: the results show the answer, the charts are drawn');
-  await visit(secretariat, checkUrl);
+  // axe checks the page as its reader sees it, charts drawn (their failure is reported below).
+  await visit(secretariat, checkUrl, 200, (page) => Promise.all(
+      ['check-timeline', 'check-map'].map((id) => page.locator(`canvas#${id}[data-ready="true"]`)
+                                                      .waitFor({ state: 'attached' })))
+      .catch(() => {}));
   const responded = await textOf(secretariat, '#tally-responded');
   if (responded !== '1') fail(`#tally-responded is ${JSON.stringify(responded)}, not "1"`);
   const recipients = await textOf(secretariat, '#tally-recipients');

@@ -18,6 +18,8 @@
 //     entry page, whose history (ol#history) shows version 2: institution, old (del) -> new (ins)
 //   DE's focal point cannot open FR's /new (403); FR's point of contact cannot open the edit page
 //     of DE's entry (403)
+//   every page opened and every form's result, refusals and 403/404 pages too, passes axe-core's
+//     WCAG 2.2 AA rules (harness.mjs expectAccessible)
 //
 // Usage: node tests/e2e/directory_flow.mjs [path/to/liaison]   (or LIAISON_BINARY=...)
 // Environment: CHROMIUM (default /usr/bin/chromium), LIAISON_E2E_KEEP=1 keeps the temp dir,
@@ -31,6 +33,7 @@ import path from 'node:path';
 import {
   clickAndWait,
   describePage,
+  expectAccessible,
   expectVisible,
   fail,
   invitationLink,
@@ -99,6 +102,7 @@ async function visit(page, url, status = 200) {
   if (!response || response.status() !== status) {
     fail(`GET ${url} answered ${response?.status()}, not ${status}: ${await describePage(page)}`);
   }
+  await expectAccessible(page, `GET ${new URL(url).pathname} (${status})`);
   return response;
 }
 
@@ -182,12 +186,15 @@ async function main() {
     ({ page: pages[who] } = await newPage(browser, who));
     const link = invitationLink(person.command[0], invitations[who], origin);
     const secret = await openInvitation(pages[who], link);
+    await expectAccessible(pages[who], `${who}'s invitation page`);
     accounts[who] = { email: person.email, ...await submitInvitation(pages[who], secret) };
+    await expectAccessible(pages[who], `${who}'s recovery codes`);
   }
   for (const [who, person] of Object.entries(kPeople)) {
     step(`${who}: signing in with the next TOTP code`);
     showing(pages[who]);
     await signIn(pages[who], origin, accounts[who]);
+    await expectAccessible(pages[who], `${who}'s home page`);
     await expectVisible(pages[who], '#signed-in-as', `${who}'s home page`);
     const signedInAs = await pages[who].locator('#signed-in-as').innerText();
     if (!signedInAs.includes(person.name)) {
@@ -227,6 +234,7 @@ async function main() {
   step('focal point of DE: "Add an entry" on /directory/OSCE/states/DE');
   await visit(focal, `${directory}/states/DE`);
   await clickAndWait(focal, focal.getByRole('link', { name: 'Add an entry' }));
+  await expectAccessible(focal, 'the new entry form');
   if (pathOf(focal) !== `/directory/${kOrganisation}/states/DE/new`) {
     fail(`"Add an entry" led to ${focal.url()}`);
   }
@@ -243,6 +251,7 @@ async function main() {
   // A point of contact is no structure: refused, and the choice must stay selected.
   await focal.getByLabel('Kind of structure (national structures)').selectOption('cyber_agency');
   await clickAndWait(focal, focal.getByRole('button', { name: 'Save' }));
+  await expectAccessible(focal, 'the entry form refused with its problems');
   if (pathOf(focal) !== `/directory/${kOrganisation}/states/DE/new`) {
     fail(`a wrong time zone was not refused: ${await describePage(focal)}`);
   }
@@ -274,6 +283,7 @@ async function main() {
   await focal.getByLabel('Time zone').fill(kEntry.timeZone);
   await focal.getByLabel('Kind of structure (national structures)').selectOption('other');
   await clickAndWait(focal, focal.getByRole('button', { name: 'Save' }));
+  await expectAccessible(focal, 'the entry page of version 1 awaiting approval');
   const entryPath = pathOf(focal);
   const match = new RegExp(`^/directory/${kOrganisation}/entries/([^/]+)$`).exec(entryPath);
   if (!match) fail(`saving the new entry led to ${focal.url()}: ${await describePage(focal)}`);
@@ -294,6 +304,7 @@ async function main() {
   step('secretariat: "Approve version 1"');
   await visit(secretariat, entryUrl);
   await clickAndWait(secretariat, secretariat.getByRole('button', { name: 'Approve version 1' }));
+  await expectAccessible(secretariat, 'the entry page after approving version 1');
   await expectText(secretariat.locator('#notice'), 'The change is published.',
                    'the notice after approving', secretariat);
 
@@ -315,6 +326,7 @@ async function main() {
   step('focal point of DE: Edit -> new institution with a reason -> version 2 awaits approval');
   await visit(focal, entryUrl);
   await clickAndWait(focal, focal.getByRole('link', { name: 'Edit', exact: true }));
+  await expectAccessible(focal, 'the edit form');
   if (pathOf(focal) !== `${entryPath}/edit`) fail(`"Edit" led to ${focal.url()}`);
   for (const [label, want] of [['Name or functional role', kEntry.name],
                                ['Institution (points of contact)', kEntry.institution],
@@ -328,6 +340,7 @@ async function main() {
   await focal.getByLabel('Institution (points of contact)').fill(kNewInstitution);
   await focal.getByLabel('Reason for the change').fill(kReason);
   await clickAndWait(focal, focal.getByRole('button', { name: 'Save' }));
+  await expectAccessible(focal, 'the entry page of version 2 awaiting approval');
   if (pathOf(focal) !== entryPath) {
     fail(`saving the change led to ${focal.url()}: ${await describePage(focal)}`);
   }
@@ -353,6 +366,7 @@ async function main() {
   step('secretariat: "Approve version 2"');
   await visit(secretariat, entryUrl);
   await clickAndWait(secretariat, secretariat.getByRole('button', { name: 'Approve version 2' }));
+  await expectAccessible(secretariat, 'the entry page after approving version 2');
   await expectText(secretariat.locator('#notice'), 'The change is published.',
                    'the notice after approving', secretariat);
 

@@ -1,7 +1,8 @@
 // What the browser tests share: the run's state and step log, the `liaison` binary and its
 // `serve` process on a free port with a fresh SQLite database in a temporary directory,
 // playwright-core driving Debian's Chromium, accepting an invitation (passphrase + TOTP
-// enrolment) and signing in with TOTP codes, and a bounded run that always cleans up.
+// enrolment) and signing in with TOTP codes, accessibility checks with axe-core
+// (`expectAccessible`, WCAG 2.2 AA), and a bounded run that always cleans up.
 //
 // A test script calls `run(main, {name, overallMilliseconds})`; `main` calls `setUp(script)`
 // for the binary, Chromium, playwright-core, the temporary directory and the LIAISON_* env, then
@@ -10,7 +11,8 @@
 // server and keeps the temporary directory (server.log, liaison.db) for inspection.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium), LIAISON_BINARY (when no argument is given),
-// LIAISON_E2E_KEEP=1 keeps the temporary directory after a pass too.
+// LIAISON_E2E_KEEP=1 keeps the temporary directory after a pass too, LIAISON_E2E_AXE=all goes on
+// after a page with accessibility violations and fails at the end with all of them (a survey).
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -37,6 +39,7 @@ export const state = {
   browser: null,
   page: null,
   pages: new Map(),
+  accessibilityFailures: [],  // with LIAISON_E2E_AXE=all: every page's violations, failed at the end
 };
 
 export class Failure extends Error {}
@@ -110,7 +113,9 @@ export function freePort() {
 // Starts `liaison serve` and resolves with its origin once it logged "serving … on URL" and
 // answers /healthz. Its output goes to server.log in the temporary directory.
 export async function startServer(binary, env) {
-  const child = spawn(binary, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // In the temporary directory: what the server keeps beside its working directory (the
+  // instance's OpenPGP home) stays out of the source tree.
+  const child = spawn(path.resolve(binary), ['serve'], { env, cwd: state.tmp, stdio: ['ignore', 'pipe', 'pipe'] });
   state.server = child;
   const logFile = fs.createWriteStream(path.join(state.tmp, 'server.log'));
   const origin = await new Promise((resolve, reject) => {
@@ -273,6 +278,108 @@ export async function clickAndWait(page, locator, { press } = {}) {
                      press ? locator.press(press) : locator.click()]);
 }
 
+// ---- talking to the server as the signed-in page ---------------------------------------------------
+
+// POSTs JSON from the signed-in page, with its session's CSRF token (from a form of the page) as
+// the API wants it in X-CSRF-Token. Resolves with { status, text }.
+export async function postJson(page, url, body) {
+  const csrf = await page.locator('input[name=csrf]').first().inputValue();
+  return page.evaluate(async ({ url, csrf, body }) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json',
+                 'X-CSRF-Token': csrf },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, text: await response.text() };
+  }, { url, csrf, body });
+}
+
+// The answer token (of /r/TOKEN) in the spooled invitation to `address` (LIAISON_MAIL_SPOOL):
+// the .eml files are written whole (renamed into place), the body may be quoted-printable with
+// soft line breaks. Waits up to 20 s for the mail.
+export async function answerLink(spool, address) {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    const files = fs.existsSync(spool) ? fs.readdirSync(spool).filter((f) => f.endsWith('.eml')) : [];
+    for (const file of files) {
+      const raw = fs.readFileSync(path.join(spool, file), 'utf8');
+      if (!new RegExp(`^To:.*${address.replace(/\./g, '\\.')}`, 'mi').test(raw)) continue;
+      const text = raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      const match = /https?:\/\/[^\s/]+\/r\/([A-Za-z0-9_-]+)/.exec(text);
+      if (match) return match[1];
+    }
+    await sleep(250);
+  }
+  fail(`no mail with an answer link to ${address} in ${spool} after 20 s: ` +
+       JSON.stringify(fs.existsSync(spool) ? fs.readdirSync(spool) : []));
+}
+
+// ---- accessibility: axe-core ------------------------------------------------------------------------
+
+// The WCAG 2.2 AA rule set: every level A and AA rule of WCAG 2.0, 2.1 and 2.2 (axe-core tags a
+// rule with the version that introduced it, so all five tags are needed).
+export const kAxeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let axeBuilder = null;
+
+async function loadAxe() {
+  if (!axeBuilder) {
+    try {
+      ({ AxeBuilder: axeBuilder } = await import('@axe-core/playwright'));
+    } catch (error) {
+      fail(`cannot load @axe-core/playwright (${error.message}); run \`npm ci\` in ${here}`);
+    }
+  }
+  return axeBuilder;
+}
+
+// axe-core's violations as a readable list: rule, impact, help and every failing node's selector,
+// HTML and what is wrong with it.
+export function describeViolations(violations) {
+  return violations.map((violation) => {
+    const nodes = violation.nodes.map((node) => {
+      const summary = (node.failureSummary || '').replace(/\s*\n\s*/g, '; ');
+      return `    - ${node.target.join(' ')}\n      ${node.html.replace(/\s+/g, ' ').slice(0, 300)}` +
+             (summary ? `\n      ${summary.slice(0, 400)}` : '');
+    });
+    return `  ${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.helpUrl}\n` +
+           nodes.join('\n');
+  }).join('\n');
+}
+
+// Runs axe-core on `page` with the WCAG 2.2 AA tags and fails, naming `label` and the page, when
+// it finds any violation. No rule is disabled. Rules axe cannot decide ("incomplete": e.g. the
+// contrast of text over a gradient) are logged for a human, not failed. Resolves with the
+// results.
+export async function expectAccessible(page, label) {
+  const AxeBuilder = await loadAxe();
+  let results;
+  try {
+    // Legacy mode: axe.run() in the page itself (same-origin frames included) instead of
+    // runPartial() per frame and finishRun() in a new blank page; Liaison's pages embed no
+    // cross-origin frames, and it saves a blank page and a second injection of axe per check
+    // (pages_flow.mjs runs about a third faster).
+    results = await new AxeBuilder({ page }).withTags(kAxeTags).setLegacyMode().analyze();
+  } catch (error) {
+    fail(`axe-core could not analyse ${label} (${page.url()}): ${error.message}`);
+  }
+  if (results.violations.length > 0) {
+    const count = results.violations.reduce((sum, violation) => sum + violation.nodes.length, 0);
+    const message = `${label}: ${results.violations.length} accessibility rule(s) violated on ` +
+        `${count} element(s) of ${page.url()} (title ${JSON.stringify(await page.title())}):\n` +
+        describeViolations(results.violations);
+    if (process.env.LIAISON_E2E_AXE !== 'all') fail(message);
+    // Surveying: go on, and fail at the end of the run with every page's violations.
+    console.error(`axe: ${message}`);
+    state.accessibilityFailures.push(message);
+  }
+  const undecided = results.incomplete.map((rule) => `${rule.id} ×${rule.nodes.length}`);
+  log(`axe: ${label} passes ${results.passes.length} rules` +
+      (undecided.length ? ` (to review by hand: ${undecided.join(', ')})` : ''));
+  return results;
+}
+
 // ---- accounts: invitation and sign-in ----------------------------------------------------------
 
 // Opens an invitation link and checks its page: passphrase and code fields, the QR code and the
@@ -409,6 +516,11 @@ export async function run(main, { name, overallMilliseconds }) {
 
   try {
     await main();
+    if (state.accessibilityFailures.length > 0) {
+      step('the end of the run (LIAISON_E2E_AXE=all)');
+      fail(`${state.accessibilityFailures.length} page(s) have accessibility violations:\n` +
+           state.accessibilityFailures.join('\n'));
+    }
     clearTimeout(deadline);
     await cleanUp(false);
     log(`${name}: all steps passed`);

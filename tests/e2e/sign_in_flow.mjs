@@ -7,6 +7,8 @@
 //   /sign-in with e-mail, passphrase and the next TOTP code  -> "/" signed in
 //   session cookie HttpOnly + SameSite=Strict; sign out  -> /sign-in; "/" redirects to /sign-in
 //   the sign-in fields have labels (getByLabel)
+//   every page on the way (invitation, recovery codes, sign-in, home) passes axe-core's WCAG 2.2
+//     AA rules (harness.mjs expectAccessible)
 //
 // Usage: node tests/e2e/sign_in_flow.mjs [path/to/liaison]   (or LIAISON_BINARY=...)
 // Environment: CHROMIUM (default /usr/bin/chromium), LIAISON_E2E_KEEP=1 keeps the temp dir.
@@ -16,6 +18,7 @@
 import {
   clickAndWait,
   describePage,
+  expectAccessible,
   expectVisible,
   fail,
   invitationLink,
@@ -71,9 +74,11 @@ async function main() {
 
   step(`opening the invitation ${new URL(invitation).pathname.replace(/[^/]+$/, '…')}`);
   const secret = await openInvitation(page, invitation);
+  await expectAccessible(page, 'the invitation page');
 
   step('accepting the invitation: passphrase and the current TOTP code');
   const account = { email: kOperatorEmail, ...await submitInvitation(page, secret) };
+  await expectAccessible(page, 'the recovery codes after accepting the invitation');
 
   step('/sign-in: the fields have labels');
   await page.goto(`${origin}/sign-in`);
@@ -81,12 +86,14 @@ async function main() {
   await expectLabel(page, 'E-mail address', 'email');
   await expectLabel(page, 'Password', 'password');
   await expectLabel(page, 'Code', 'code');
+  await expectAccessible(page, 'the sign-in page');
 
   // The enrolment code's step cannot be used again (replay protection): signIn uses the next
   // step's code, and a later one if that is refused.
   step('signing in with e-mail, passphrase and the next TOTP code');
   await signIn(page, origin, account);
   await expectVisible(page, '#signed-in-as', 'home page');
+  await expectAccessible(page, 'the home page');
   const signedInAs = await page.locator('#signed-in-as').innerText();
   if (!signedInAs.includes(kOperatorName)) {
     fail(`#signed-in-as says ${JSON.stringify(signedInAs)}, not "${kOperatorName}"`);
@@ -111,6 +118,7 @@ async function main() {
   if (pathOf(page) !== '/sign-in') {
     fail(`signing out did not lead to /sign-in: ${await describePage(page)}`);
   }
+  await expectAccessible(page, 'the sign-in page after signing out');
   await page.goto(`${origin}/`);
   if (pathOf(page) !== '/sign-in') {
     fail(`after signing out, "/" did not redirect to /sign-in: ${await describePage(page)}`);
