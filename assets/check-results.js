@@ -4,6 +4,8 @@
  * Progressive enhancement only: the page's tables carry every number, and nothing here is
  * needed to read them. Reads the data island <script type="application/json" id="check-data">
  * and draws into <canvas id="check-timeline"> and <canvas id="check-map"> when they exist.
+ * Every word the charts show comes from the page, in its language: the data-label-* attributes
+ * of <div id="check-charts">, which also names the reader's time zone (data-time-zone).
  * Needs, loaded before it: chart.umd.min.js, then chartjs-chart-geo.min.js (for the map only).
  * Works under Content-Security-Policy "default-src 'self'": no inline code, no eval, and the map's
  * TopoJSON is fetched from countries-110m.json next to this script.
@@ -48,8 +50,34 @@
     return data;
   }
 
-  function label(labels, key, fallback) {
-    return labels && typeof labels[key] === 'string' ? labels[key] : fallback;
+  // The charts' words, translated by the page: data-label-on-time="…" and so on.
+  function readLabels() {
+    var holder = document.getElementById('check-charts');
+    var set = (holder && holder.dataset) || {};
+    return {
+      on_time: set.labelOnTime,
+      late: set.labelLate,
+      deadline: set.labelDeadline,
+      answers: set.labelAnswers,
+      timeline_title: set.labelTimelineTitle,
+      map_title: set.labelMapTitle,
+      answered: set.labelAnswered,
+      no_answer: set.labelNoAnswer,
+      bounced: set.labelBounced,
+      pending: set.labelPending,
+      not_targeted: set.labelNotTargeted
+    };
+  }
+
+  // The reader's IANA time zone, as the page shows its dates; the browser's when none is given.
+  function readTimeZone() {
+    var holder = document.getElementById('check-charts');
+    var zone = holder && holder.dataset ? holder.dataset.timeZone : '';
+    return zone || undefined;
+  }
+
+  function label(labels, key) {
+    return labels && typeof labels[key] === 'string' ? labels[key] : '';
   }
 
   function markReady(canvas) {
@@ -65,13 +93,22 @@
     };
   }
 
-  function timeFormatter(withDate) {
+  function timeFormatter(withDate, timeZone) {
     var options = withDate
       ? { dateStyle: 'medium', timeStyle: 'short' }
       : { weekday: 'short', hour: '2-digit', minute: '2-digit' };
+    var zoned = {};
+    Object.keys(options).forEach(function (key) {
+      zoned[key] = options[key];
+    });
+    if (timeZone) {
+      zoned.timeZone = timeZone;
+    }
+    var language = document.documentElement.lang || undefined;
     try {
-      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options);
+      return new Intl.DateTimeFormat(language, zoned);
     } catch (error) {
+      // An unknown zone or language: the browser's own.
       return new Intl.DateTimeFormat(undefined, options);
     }
   }
@@ -92,7 +129,7 @@
     if (!Chart) {
       throw new Error('Chart.js is not loaded');
     }
-    var labels = data.labels || {};
+    var labels = data.labels;
     if (!Array.isArray(data.timeline)) {
       throw new Error('no timeline in #check-data');
     }
@@ -140,7 +177,7 @@
 
     var datasets = [
       {
-        label: label(labels, 'on_time', 'On time'),
+        label: label(labels, 'on_time'),
         data: onTime,
         stepped: 'before',
         borderColor: resultColours.answered,
@@ -151,7 +188,7 @@
     ];
     if (late.length > 0) {
       datasets.push({
-        label: label(labels, 'late', 'Late'),
+        label: label(labels, 'late'),
         data: late,
         stepped: 'before',
         borderColor: resultColours.late,
@@ -162,7 +199,7 @@
         pointStyle: 'rectRot'
       });
     }
-    var deadlineLabel = label(labels, 'deadline', null);
+    var deadlineLabel = label(labels, 'deadline');
     if (hasDeadline) {
       // The deadline as a vertical line of two points.
       datasets.push({
@@ -178,8 +215,8 @@
       });
     }
 
-    var shortTime = timeFormatter(false);
-    var fullTime = timeFormatter(true);
+    var shortTime = timeFormatter(false, data.timeZone);
+    var fullTime = timeFormatter(true, data.timeZone);
     var rtl = isRtl();
     var step = hourStep(Math.max(maxX - minX, 0.25));
     var options = baseOptions();
@@ -207,11 +244,11 @@
         suggestedMax: maxY,
         grace: '5%',
         ticks: { precision: 0 },
-        title: { display: true, text: label(labels, 'answers', 'Answers') }
+        title: { display: true, text: label(labels, 'answers') }
       }
     };
     options.plugins = {
-      title: { display: true, text: label(labels, 'timeline_title', 'Answers over time') },
+      title: { display: true, text: label(labels, 'timeline_title') },
       legend: {
         rtl: rtl,
         labels: {
@@ -255,7 +292,7 @@
     if (!topology || !topology.objects || !topology.objects.countries) {
       throw new Error('the world map has no countries');
     }
-    var labels = data.labels || {};
+    var labels = data.labels;
     var byNumeric = {};
     var byName = {};
     (Array.isArray(data.states) ? data.states : []).forEach(function (state) {
@@ -263,20 +300,22 @@
       if (numeric) {
         byNumeric[numeric] = state;
       }
-      if (state.name) {
-        byName[String(state.name).toLowerCase()] = state;
+      // The map names its features in English: states match by their English name.
+      var englishName = state.english_name || state.name;
+      if (englishName) {
+        byName[String(englishName).toLowerCase()] = state;
       }
     });
     var features = ChartGeo.topojson.feature(topology, topology.objects.countries).features.filter(function (feature) {
       return feature.id !== '010'; // Antarctica
     });
     var resultLabel = {
-      answered: label(labels, 'answered', 'Answered'),
-      late: label(labels, 'late', 'Late'),
-      no_answer: label(labels, 'no_answer', 'No answer'),
-      bounced: label(labels, 'bounced', 'Bounced'),
-      pending: label(labels, 'pending', 'Pending'),
-      not_targeted: label(labels, 'not_targeted', 'Not in this check')
+      answered: label(labels, 'answered'),
+      late: label(labels, 'late'),
+      no_answer: label(labels, 'no_answer'),
+      bounced: label(labels, 'bounced'),
+      pending: label(labels, 'pending'),
+      not_targeted: label(labels, 'not_targeted')
     };
     var rows = features.map(function (feature) {
       var numeric = normaliseNumeric(feature.id);
@@ -301,7 +340,7 @@
       color: { axis: 'x', display: false }
     };
     options.plugins = {
-      title: { display: true, text: label(labels, 'map_title', 'Result by state') },
+      title: { display: true, text: label(labels, 'map_title') },
       legend: {
         display: true,
         position: 'bottom',
@@ -340,7 +379,7 @@
         labels: rows.map(function (row) { return row.name; }),
         datasets: [
           {
-            label: label(labels, 'map_title', 'Result by state'),
+            label: label(labels, 'map_title'),
             outline: features,
             data: rows,
             backgroundColor: function (context) {
@@ -384,6 +423,8 @@
     var data;
     try {
       data = readData();
+      data.labels = readLabels();
+      data.timeZone = readTimeZone();
     } catch (error) {
       report('', error);
       return;

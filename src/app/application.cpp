@@ -27,6 +27,7 @@ Application::Application(std::unique_ptr<store::Database> database,
       mail_(*database_, clock_, random_, mail.sender_id, mail.sender.domain()),
       checks_(*database_, clock_, random_, reference_,
               {security.instance_name, security.public_url}),
+      home_(*database_, directory_, checks_),
       authenticator_(sessions_),
       pages_(random_),
       assets_(web::asset_files::files()) {
@@ -39,8 +40,10 @@ Application::Application(std::unique_ptr<store::Database> database,
   web::add_audit_api(router_, reference_, *database_);
   web::add_directory_api(router_, directory_, reference_);
   web::add_check_api(router_, checks_, reference_);
+  web::add_home_page(router_, pages_, home_, reference_);
   web::add_sign_in_pages(router_, pages_, sessions_, accounts_, reference_);
   web::add_account_pages(router_, pages_, sessions_, accounts_);
+  web::add_preference_pages(router_, pages_, accounts_, clock_);
   web::add_directory_pages(router_, pages_, directory_, reference_);
   web::add_check_pages(router_, pages_, checks_, reference_);
   web::add_mail_api(router_, mail_);

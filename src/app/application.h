@@ -9,6 +9,7 @@
 #include "services/account_service.h"
 #include "services/check_service.h"
 #include "services/directory_service.h"
+#include "services/home_service.h"
 #include "services/mail_service.h"
 #include "services/reference_service.h"
 #include "services/security_settings.h"
@@ -61,6 +62,7 @@ class Application {
   services::DirectoryService directory_;
   services::MailService mail_;
   services::CheckService checks_;
+  services::HomeService home_;
   web::SessionAuthenticator authenticator_;
   web::PageRenderer pages_;
   web::Metrics metrics_;

@@ -12,6 +12,9 @@ bool is_valid_utf8(std::string_view text);
 //! and logs whatever a client sent.
 std::string to_valid_utf8(std::string_view text);
 
+//! `text` for HTML text or a quoted attribute: & < > " ' as character references.
+std::string escape_html(std::string_view text);
+
 //! `text` without the spaces and tabs (HTTP's optional whitespace) at either end.
 std::string_view trim_blanks(std::string_view text);
 

@@ -1,9 +1,11 @@
 #include "base/time_zone.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <unicode/strenum.h>
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 #include <unicode/ures.h>
@@ -135,6 +137,21 @@ std::string local_time_text(std::chrono::sys_seconds instant, std::string_view i
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", static_cast<int>(date.year()),
                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
                      time.hours().count(), time.minutes().count());
+}
+
+std::vector<std::string> time_zone_names() {
+  std::vector<std::string> names;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::StringEnumeration> zones(icu::TimeZone::createTimeZoneIDEnumeration(
+      UCAL_ZONE_TYPE_CANONICAL_LOCATION, nullptr, nullptr, status));
+  if (U_FAILURE(status) || !zones) return names;
+  while (const icu::UnicodeString* id = zones->snext(status)) {
+    if (U_FAILURE(status)) break;
+    if (auto canonical = canonical_time_zone(to_utf8(*id))) names.push_back(*canonical);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
 }
 
 }  // namespace liaison

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/error.h"
 
@@ -20,6 +21,10 @@ namespace liaison {
 //! another country's zone. invalid_argument Error naming the value for anything else ("",
 //! "Mars/Base", offsets such as "GMT+5" or "GMT+99").
 Result<std::string> canonical_time_zone(std::string_view iana);
+
+//! The IANA names of today's zones of places ("Africa/Abidjan" … "Pacific/Wallis"), each as
+//! canonical_time_zone gives it, sorted: what a form offers to choose from.
+std::vector<std::string> time_zone_names();
 
 //! The calendar date in zone `iana` at `instant`; in UTC when ICU does not know the zone.
 std::chrono::year_month_day local_date(std::chrono::sys_seconds instant, std::string_view iana);

@@ -9,6 +9,7 @@
 
 #include "base/crypto.h"
 #include "base/text.h"
+#include "base/time_zone.h"
 #include "base/totp.h"
 #include "domain/policy.h"
 #include "domain/state.h"
@@ -432,6 +433,41 @@ Result<void> AccountService::change_password(const Actor& actor, std::string_vie
             connection, clock_,
             actor.event("password.changed", "account:" + actor.principal.account_id,
                         json::serialize(json::object{{"other_sessions_ended", *ended}})));
+        if (!audited) return audited.error();
+        return {};
+      });
+}
+
+Result<void> AccountService::set_preferences(const Actor& actor, std::string_view language,
+                                             std::string_view time_zone) {
+  if (!domain::authorize(actor.principal, domain::Action::manage_own_account, {}))
+    return Error::forbidden("You may not change these preferences.");
+  std::optional<domain::Language> chosen;
+  if (!language.empty()) {
+    for (auto each : domain::kLanguages)
+      if (domain::language_code(each) == language) chosen = each;
+    if (!chosen)
+      return Error::invalid_argument("language: must be one of ar, zh, en, fr, ru, es, or empty");
+  }
+  std::string zone;
+  if (!time_zone.empty()) {
+    auto canonical = canonical_time_zone(time_zone);
+    if (!canonical)
+      return Error::invalid_argument(fmt::format(
+          "time_zone: \"{}\" is not an IANA time zone such as Europe/Vienna", time_zone));
+    zone = *canonical;
+  }
+  return database_.transact(
+      store::Access::write, [&](store::Connection& connection) -> Result<void> {
+        auto now = format_utc(clock_.now());
+        LIAISON_TRY(store::AccountStore(connection)
+                        .set_preferences(actor.principal.account_id, chosen, zone, now));
+        auto audited = append_audit(
+            connection, clock_,
+            actor.event("account.preferences_changed", "account:" + actor.principal.account_id,
+                        json::serialize(
+                            json::object{{"language", chosen ? domain::language_code(*chosen) : ""},
+                                         {"time_zone", zone}})));
         if (!audited) return audited.error();
         return {};
       });

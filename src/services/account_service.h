@@ -82,6 +82,11 @@ class AccountService {
   Result<void> change_password(const Actor& actor, std::string_view current_password,
                                std::string_view new_password, const std::string& keep_session_id);
   //! Replaces the recovery codes after checking the password; returns the new ones once.
+  //! One's own preferences for the pages: `language` one of the six codes or empty (as the
+  //! browser asks), `time_zone` an IANA zone (stored by its canonical name) or empty (UTC).
+  //! invalid_argument naming the field for anything else; audited.
+  Result<void> set_preferences(const Actor& actor, std::string_view language,
+                               std::string_view time_zone);
   Result<std::vector<std::string>> regenerate_recovery_codes(const Actor& actor,
                                                              std::string_view password);
   Result<std::int64_t> unused_recovery_codes(const std::string& account_id);

@@ -284,6 +284,26 @@ Result<std::vector<StateFreshness>> DirectoryService::freshness(const Actor& act
   if (!found) return found.error();
   const auto& id = found->organisation.id;
   LIAISON_TRY(allow(actor, Action::read_freshness, Resource::organisation(id)));
+  return freshness_of(*found);
+}
+
+Result<StateFreshness> DirectoryService::state_freshness(const Actor& actor,
+                                                         const std::string& organisation,
+                                                         const std::string& state) {
+  auto found = context(organisation);
+  if (!found) return found.error();
+  const auto& id = found->organisation.id;
+  if (!domain::authorize(actor.principal, Action::read_freshness, Resource::organisation(id)))
+    LIAISON_TRY(allow(actor, Action::edit_entries, Resource::state_in(id, state)));
+  auto all = freshness_of(*found);
+  if (!all) return all.error();
+  for (auto& line : *all)
+    if (line.state == state) return std::move(line);
+  return Error::not_found("state: " + state + " is not a member of " + found->organisation.code);
+}
+
+Result<std::vector<StateFreshness>> DirectoryService::freshness_of(const Context& found) {
+  const auto& id = found.organisation.id;
   auto rows = database_.transact(store::Access::read, [&](store::Connection& connection) {
     return store::DirectoryStore(connection).freshness(id);
   });
@@ -291,9 +311,9 @@ Result<std::vector<StateFreshness>> DirectoryService::freshness(const Actor& act
   std::map<std::string, store::DirectoryStore::StateFreshnessRow> by_state;
   for (auto& row : *rows)
     by_state[row.state] = std::move(row);
-  auto today = today_in(clock_, found->rules.time_zone);
+  auto today = today_in(clock_, found.rules.time_zone);
   std::vector<StateFreshness> result;
-  for (const auto& state : found->members) {
+  for (const auto& state : found.members) {
     StateFreshness item;
     item.state = state;
     auto region = m49_region_of(state);
@@ -303,10 +323,10 @@ Result<std::vector<StateFreshness>> DirectoryService::freshness(const Actor& act
       item.entries = row->second.entries;
       item.verified_at = row->second.newest_verified_at;
       if (auto confirmed = parse_utc_seconds(row->second.oldest_confirmed_at)) {
-        auto on = local_date(*confirmed, found->rules.time_zone);
+        auto on = local_date(*confirmed, found.rules.time_zone);
         item.confirmed_on = domain::format_date(on);
-        item.due_on = domain::format_date(domain::due_date(on, found->rules.reconfirm_months));
-        item.freshness = domain::freshness(on, today, found->rules.reconfirm_months);
+        item.due_on = domain::format_date(domain::due_date(on, found.rules.reconfirm_months));
+        item.freshness = domain::freshness(on, today, found.rules.reconfirm_months);
       }
     }
     result.push_back(std::move(item));

@@ -114,6 +114,10 @@ class DirectoryService {
                                                      std::int64_t limit);
   Result<std::vector<StateFreshness>> freshness(const Actor& actor,
                                                 const std::string& organisation);
+  //! One state's line of the freshness dashboard, for whoever may see the dashboard or keep the
+  //! state's entries (its focal point: what its state owes).
+  Result<StateFreshness> state_freshness(const Actor& actor, const std::string& organisation,
+                                         const std::string& state);
 
   Result<domain::DirectoryEntry> create(const Actor& actor, const std::string& organisation,
                                         const std::string& state, domain::Level level,
@@ -148,6 +152,8 @@ class DirectoryService {
 
  private:
   struct Context;
+  //! Every member's freshness, without asking the policy (callers have).
+  Result<std::vector<StateFreshness>> freshness_of(const Context& found);
   Result<Context> context(const std::string& organisation);
   Result<domain::DirectoryEntry> record(const Actor& actor, const Context& context,
                                         const std::string& entry_id,

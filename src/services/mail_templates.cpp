@@ -3,6 +3,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "base/embedded_file.h"
+#include "base/text.h"
 
 namespace liaison::services {
 namespace mail_template_files {
@@ -42,30 +43,6 @@ mustache::data data_of(const boost::json::object& values) {
   if (auto role = values.if_contains("role"); role && role->is_string())
     data.set("is_" + std::string(role->get_string()), mustache::data::type::bool_true);
   return data;
-}
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 bool is_link(std::string_view line) {

@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::string_view kAccountColumns =
     "a.id, a.email, a.display_name, a.status, a.created_at, a.password_hash, a.totp_secret, "
-    "a.totp_last_step";
+    "a.totp_last_step, a.language, a.time_zone";
 
 constexpr std::string_view kInvitationColumns =
     "i.id, i.email, i.display_name, i.role, i.organisation_id, i.state, i.totp_secret, "
@@ -32,6 +32,11 @@ AccountCredentials credentials_from(const Row& row) {
   credentials.password_hash = row.text(5);
   credentials.totp_secret = row.text(6);
   credentials.totp_last_step = row.integer(7);
+  if (auto language = row.optional_text(8)) {
+    for (auto each : domain::kLanguages)
+      if (domain::language_code(each) == *language) credentials.account.language = each;
+  }
+  credentials.account.time_zone = row.optional_text(9).value_or("");
   return credentials;
 }
 
@@ -144,6 +149,19 @@ Result<void> AccountStore::set_password(const std::string& account_id,
   Value parameters[] = {account_id, password_hash, now};
   auto updated = connection_.execute(
       "UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1", parameters);
+  if (!updated) return updated.error();
+  return {};
+}
+
+Result<void> AccountStore::set_preferences(const std::string& account_id,
+                                           std::optional<domain::Language> language,
+                                           const std::string& time_zone, const std::string& now) {
+  Value parameters[] = {account_id,
+                        language ? Value{std::string(domain::language_code(*language))} : Value{},
+                        text_or_null(time_zone), now};
+  auto updated = connection_.execute(
+      "UPDATE accounts SET language = $2, time_zone = $3, updated_at = $4 WHERE id = $1",
+      parameters);
   if (!updated) return updated.error();
   return {};
 }

@@ -53,6 +53,10 @@ class AccountStore {
                           const std::string& now);
   Result<void> set_password(const std::string& account_id, const std::string& password_hash,
                             const std::string& now);
+  //! The pages' language (none: the browser's) and time zone (empty: UTC) the person chose.
+  Result<void> set_preferences(const std::string& account_id,
+                               std::optional<domain::Language> language,
+                               const std::string& time_zone, const std::string& now);
   //! Records the TOTP step just accepted; false when a concurrent sign-in already used it.
   Result<bool> advance_totp_step(const std::string& account_id, std::int64_t step);
   //! Removes everything that lets the account act: roles stay for history but sessions,

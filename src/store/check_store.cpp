@@ -323,6 +323,34 @@ Result<std::vector<std::pair<CheckRecord, CheckRecipientRecord>>> CheckStore::st
   return history;
 }
 
+Result<std::vector<std::pair<CheckRecord, CheckRecipientRecord>>> CheckStore::running_for_state(
+    const std::string& organisation_id, const std::string& state, const std::string& address) {
+  Value parameters[] = {organisation_id, state, address};
+  auto rows = connection_.query(
+      "SELECT " + prefixed(kCheckColumns, "c.") + ", " + prefixed(kRecipientColumns, "r.") +
+          " FROM checks c JOIN check_recipients r ON r.check_id = c.id "
+          "WHERE c.status = 'running' AND c.organisation_id = $1 AND r.state = $2 "
+          "AND ($3 = '' OR lower(r.address) = lower($3)) "
+          "ORDER BY r.deadline, c.id, r.role DESC, r.name, r.id",
+      parameters);
+  if (!rows) return rows.error();
+  std::vector<std::pair<CheckRecord, CheckRecipientRecord>> open;
+  open.reserve(rows->size());
+  for (const auto& row : *rows)
+    open.emplace_back(check_of(row), recipient_of(row, kCheckColumnCount));
+  return open;
+}
+
+Result<std::vector<std::string>> CheckStore::silent_states(const std::string& check_id) {
+  Value parameters[] = {check_id};
+  return all_of<std::string>(
+      connection_.query("SELECT s.state FROM check_states s WHERE s.check_id = $1 AND NOT EXISTS "
+                        "(SELECT 1 FROM check_recipients r WHERE r.check_id = s.check_id AND "
+                        "r.state = s.state AND r.answered_at IS NOT NULL) ORDER BY s.state",
+                        parameters),
+      [](const Row& row) { return row.text(0); });
+}
+
 Result<void> CheckStore::insert_mail(const std::string& outbox_id, const std::string& recipient_id,
                                      const std::string& purpose) {
   Value parameters[] = {outbox_id, recipient_id, purpose};

@@ -122,6 +122,14 @@ class CheckStore {
   Result<std::vector<std::pair<CheckRecord, CheckRecipientRecord>>> state_history(
       const std::string& organisation_id, const std::string& state, std::int64_t limit);
 
+  //! The recipients of `state` in the organisation's running checks, with their check, soonest
+  //! deadline first; only those mailed at `address` (compared without case) when it is not
+  //! empty: what a focal point's or a PoC's home page lists as open.
+  Result<std::vector<std::pair<CheckRecord, CheckRecipientRecord>>> running_for_state(
+      const std::string& organisation_id, const std::string& state, const std::string& address);
+  //! The states of a check none of whose recipients answered, sorted.
+  Result<std::vector<std::string>> silent_states(const std::string& check_id);
+
   Result<void> insert_mail(const std::string& outbox_id, const std::string& recipient_id,
                            const std::string& purpose);
   //! The recipient a check's mail went to, and the mail's purpose.

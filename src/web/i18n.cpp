@@ -31,6 +31,14 @@ struct Catalogues::Messages {
 
 namespace {
 
+// The locale numbers and dates are written in. Arabic pages use Western digits (ar-u-nu-latn),
+// as the United Nations' Arabic pages do: the counts, codes and phone numbers that pages show
+// as they are stored are in those digits too, and one page must not mix two sets.
+icu::Locale formatting_locale(Language language) {
+  if (language == Language::arabic) return icu::Locale("ar@numbers=latn");
+  return icu::Locale(std::string(domain::language_code(language)).c_str());
+}
+
 std::string utf8(const icu::UnicodeString& text) {
   std::string out;
   text.toUTF8String(out);
@@ -83,7 +91,7 @@ Catalogues::Catalogues(std::span<const EmbeddedFile> files) {
   for (auto language : domain::kLanguages) {
     auto directory = fmt::format("{}/", locale_of(language));
     auto messages = std::make_unique<Messages>();
-    messages->locale = icu::Locale(std::string(locale_of(language)).c_str());
+    messages->locale = formatting_locale(language);
     bool found = false;
     for (const auto& file : files) {
       if (!file.path.starts_with(directory) || !file.path.ends_with(".json")) continue;
@@ -105,6 +113,12 @@ Catalogues& Catalogues::operator=(Catalogues&&) noexcept = default;
 
 std::string Catalogues::translate(Language language, std::string_view key,
                                   MessageArguments arguments) const {
+  return translate(language, key,
+                   std::span<const MessageArgument>(arguments.begin(), arguments.size()));
+}
+
+std::string Catalogues::translate(Language language, std::string_view key,
+                                  std::span<const MessageArgument> arguments) const {
   const Messages* messages = nullptr;
   const icu::MessageFormat* format = nullptr;
   for (auto candidate : {language, Language::english}) {
@@ -212,10 +226,14 @@ std::optional<Language> language_from_code(std::string_view code) {
 
 std::string format_date_time(Language language, std::chrono::sys_seconds instant,
                              std::string_view iana) {
-  icu::Locale locale(std::string(locale_of(language)).c_str());
-  std::unique_ptr<icu::DateFormat> format(icu::DateFormat::createDateTimeInstance(
-      icu::DateFormat::kLong, icu::DateFormat::kShort, locale));
-  if (!format) return {};
+  icu::Locale locale = formatting_locale(language);
+  // The locale's own order for day, month in words, year, hours and minutes in its usual hour
+  // cycle, and the zone as an offset ("UTC+5:30"): a time without its zone misleads someone
+  // who reads it in another.
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::DateFormat> format(
+      icu::DateFormat::createInstanceForSkeleton("yMMMMdjmO", locale, status));
+  if (U_FAILURE(status) || !format) return {};
   std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(unicode(iana)));
   if (*zone == icu::TimeZone::getUnknown()) zone.reset(icu::TimeZone::createTimeZone("UTC"));
   format->adoptTimeZone(zone.release());

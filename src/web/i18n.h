@@ -45,6 +45,9 @@ class Catalogues {
   //! the catalogue tests catch first).
   std::string translate(domain::Language language, std::string_view key,
                         MessageArguments arguments = {}) const;
+  //! The same with arguments gathered at run time.
+  std::string translate(domain::Language language, std::string_view key,
+                        std::span<const MessageArgument> arguments) const;
   bool has(domain::Language language, std::string_view key) const;
   //! Every key of a language's catalogue, sorted.
   std::vector<std::string> keys(domain::Language language) const;
@@ -77,7 +80,8 @@ std::string_view language_endonym(domain::Language language);
 //! One of the six language codes, exactly ("fr", not "fr-CA"): for `?lang=` and the cookie.
 std::optional<domain::Language> language_from_code(std::string_view code);
 
-//! A date and time as `language` writes it (ICU's long date, short time), in the IANA time zone
+//! A date and time as `language` writes it (the day, the month in words, the year, hours and
+//! minutes, and the zone as an offset: "7 December 2026 at 14:08 GMT+5:30"), in the IANA time zone
 //! `iana` ("UTC", "Europe/Vienna"); UTC when the zone is unknown.
 std::string format_date_time(domain::Language language, std::chrono::sys_seconds instant,
                              std::string_view iana);

@@ -78,6 +78,24 @@ bool wants_html(const Request& request) {
   return request[http::field::accept].find("text/html") != std::string_view::npos;
 }
 
+// A refusal as a page for a browser (which would show the JSON bare, with no title or language):
+// the problem's English reason and detail, the stylesheet and a way back.
+Response problem_page(const Problem& problem, unsigned http_version, bool keep_alive) {
+  auto title = escape_html(std::string(http::obsolete_reason(problem.status)));
+  Response response{problem.status, http_version};
+  response.set(http::field::content_type, "text/html; charset=utf-8");
+  response.body() = fmt::format(
+      "<!doctype html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>{0} · Liaison</title>\n<link rel=\"stylesheet\" href=\"/assets/liaison.css\">\n"
+      "</head>\n<body>\n<main id=\"main\">\n<h1>{0}</h1>\n<p class=\"error\">{1}</p>\n"
+      "<p><a href=\"/\">Liaison</a></p>\n</main>\n</body>\n</html>\n",
+      title, escape_html(to_valid_utf8(problem.detail)));
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  return response;
+}
+
 }  // namespace
 
 std::string_view RequestContext::parameter(std::string_view name) const {
@@ -183,6 +201,7 @@ Response RequestContext::text(std::string body, std::string_view content_type,
 }
 
 Response RequestContext::problem(const Problem& problem) const {
+  if (wants_html(request_)) return problem_page(problem, request_.version(), request_.keep_alive());
   return problem_response(problem, path(), request_id_, request_.version(), request_.keep_alive());
 }
 

@@ -25,6 +25,16 @@ TestAccount create_account(app::Application& application, services::InvitationRe
           domain::Principal{account->id, account->grants, std::nullopt}};
 }
 
+TestSession sign_in(app::Application& application, const TestAccount& account) {
+  auto code =
+      totp_code(account.totp_secret, std::chrono::system_clock::now() + std::chrono::seconds(30));
+  if (!code) throw std::runtime_error("totp: " + code.error().message);
+  auto session = application.sessions().sign_in(
+      {account.email, account.password, *code, "127.0.0.1", "tests"});
+  if (!session) throw std::runtime_error("sign in: " + session.error().message);
+  return {session->secret, session->csrf_token};
+}
+
 std::string create_operator_token(app::Application& application) {
   services::InvitationRequest request;
   request.email = "operator@example.org";

@@ -1,8 +1,11 @@
 // Communication checks as pages: the organisation's checks, the compose form, one check (its
 // plan, the preview of a draft, the results of a running or closed one, with verdicts and calls),
 // a printable report, and a state's reachability across checks. Every task is a plain HTML form;
-// the charts are an enhancement over tables that carry every number. Words live in the templates:
-// the data carries codes and flags (result_answered, level_policy, …) that the templates name.
+// the charts are an enhancement over tables that carry every number. The pages speak the reader's
+// language: words live in locales/*/checks.json; the templates name the codes and flags the data
+// carries (result_answered, level_policy, …) with {{#t}}, and messages with arguments (titles,
+// captions, tallies) are translated here. Dates are shown in the reader's time zone, state and
+// region names in their language, lists of them in its collation.
 
 #include <algorithm>
 #include <cmath>
@@ -12,9 +15,9 @@
 
 #include "base/regions.h"
 #include "base/text.h"
-#include "base/unicode.h"
 #include "web/api/check_api.h"
 #include "web/api/directory_api.h"
+#include "web/i18n.h"
 #include "web/pages/pages.h"
 
 namespace liaison::web {
@@ -27,6 +30,7 @@ namespace json = boost::json;
 using domain::Action;
 using domain::CheckStatus;
 using domain::CheckTask;
+using domain::Language;
 
 // kainjow::mustache renders {{#field}}…{{/field}} for the empty string too: a value not given is
 // false, so that the templates leave out its label.
@@ -34,12 +38,20 @@ mustache::data text(const std::string& value) {
   return value.empty() ? mustache::data(false) : mustache::data(value);
 }
 
-// "2026-11-23T11:50:15.123456Z" as people read it: "2026-11-23 11:50" (the templates add UTC).
-mustache::data when(const std::string& utc) {
-  if (utc.size() < 16) return text(utc);
-  auto shown = utc.substr(0, 16);
-  shown[10] = ' ';
-  return shown;
+// A stored UTC time ("2026-11-23T11:50:15.123456Z") as the reader's language writes it, in
+// their time zone, with its offset ("23 November 2026 at 11:50 GMT"); false when there is none.
+mustache::data when(const RequestContext& context, const std::string& utc) {
+  if (utc.empty()) return false;
+  return format_date_time(context.language(), utc, context.time_zone());
+}
+
+// Names joined as the language lists them ("Austria, France"; "奥地利、法国").
+std::string joined(Language language, const std::vector<std::string>& names) {
+  std::string out;
+  const auto separator = translate(language, "checks.list_separator");
+  for (const auto& name : names)
+    out += (out.empty() ? "" : separator) + name;
+  return out;
 }
 
 // A flag per value ("result_answered"), so that the template says the word for it.
@@ -189,6 +201,7 @@ class CheckPages {
       : pages_(pages), checks_(checks), reference_(reference) {}
 
   Response list(const RequestContext& context) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     auto list = checks_.list(context.actor(), resource.organisation_id);
@@ -203,18 +216,24 @@ class CheckPages {
       row.set("status", std::string(domain::check_status_name(check.status)));
       flag(row, "status", domain::check_status_name(check.status));
       flag(row, "task", domain::check_task_name(check.plan.task));
-      row.set("start", when(check.started_at.empty() ? check.plan.starts_at : check.started_at));
+      row.set("start",
+              when(context, check.started_at.empty() ? check.plan.starts_at : check.started_at));
       row.set("recipients", std::to_string(summary.recipients));
       row.set("responded", std::to_string(summary.responded));
       rows.push_back(row);
     }
     mustache::data data;
     data.set("code", code);
+    data.set("zone", std::string(context.time_zone()));
+    data.set("directory_link",
+             translate(language, "checks.list.directory_link", {{"organisation", code}}));
+    data.set("caption", translate(language, "checks.list.caption", {{"organisation", code}}));
     data.set("checks", rows);
     data.set("none", rows.is_empty_list());
     data.set("may_run", context.allowed(Action::run_checks, resource));
     data.set("compose_href", "/checks/" + code + "/new");
-    return pages_.render(context, "check_list", data, {"Communication checks · " + code});
+    return pages_.render(context, "check_list", data,
+                         {translate(language, "checks.list.title", {{"organisation", code}})});
   }
 
   Response compose(const RequestContext& context) const {
@@ -248,11 +267,18 @@ class CheckPages {
 
   Response launch_or_cancel(const RequestContext& context, bool launch) const {
     auto id = std::string(context.parameter("check"));
-    if (auto found = owned(context, id); !found) return context.error(found.error());
+    if (auto found = owned(context, id); !found) return refusal(context, found.error());
     auto done = launch ? checks_.launch(context.actor(), id) : checks_.cancel(context.actor(), id);
     if (!done) {
-      if (done.error().code != ErrorCode::conflict) return context.error(done.error());
-      return check(context, {{}, {}, done.error().message, http::status::conflict});
+      if (done.error().code != ErrorCode::conflict) return refusal(context, done.error());
+      // Why, as the page knows it: a launched check is no longer a draft (or a draft reaches
+      // nobody); a cancelled one had started already.
+      auto now = owned(context, id);
+      const bool draft = now && now->status == CheckStatus::draft;
+      const char* key = !launch ? "checks.error.cancel_started"
+                        : draft ? "checks.error.launch_nobody"
+                                : "checks.error.launch_not_draft";
+      return check(context, {{}, {}, translate(context.language(), key), http::status::conflict});
     }
     return PageRenderer::redirect(
         context, check_href(context, id) + (launch ? "?launched=1" : "?cancelled=1"));
@@ -260,39 +286,50 @@ class CheckPages {
 
   Response verdict(const RequestContext& context) const {
     auto id = std::string(context.parameter("check"));
-    if (auto found = owned(context, id); !found) return context.error(found.error());
+    auto found = owned(context, id);
+    if (!found) return refusal(context, found.error());
     auto accepted = context.form("accepted");
     if (accepted != "yes" && accepted != "no")
-      return check(context, {{}, {}, "accepted: must be yes or no", http::status::bad_request});
+      return check(context, {{},
+                             {},
+                             translate(context.language(), "checks.error.accepted_yes_no"),
+                             http::status::bad_request});
     auto judged = checks_.judge(context.actor(), id, std::string(context.parameter("recipient")),
                                 accepted == "yes");
     if (!judged) {
-      if (judged.error().code != ErrorCode::conflict) return context.error(judged.error());
-      return check(context, {{}, {}, judged.error().message, http::status::conflict});
+      if (judged.error().code != ErrorCode::conflict)
+        return refusal(context, judged.error(), "checks.error.no_recipient");
+      const char* key = found->plan.task != CheckTask::answer ? "checks.error.judge_task"
+                                                              : "checks.error.judge_unanswered";
+      return check(context, {{}, {}, translate(context.language(), key), http::status::conflict});
     }
     return PageRenderer::redirect(context, check_href(context, id) + "?judged=1");
   }
 
   Response call(const RequestContext& context) const {
     auto id = std::string(context.parameter("check"));
-    if (auto found = owned(context, id); !found) return context.error(found.error());
+    auto found = owned(context, id);
+    if (!found) return refusal(context, found.error());
     auto recorded =
         checks_.record_call(context.actor(), id, std::string(context.parameter("recipient")),
                             context.form("code"), context.form("note"));
     if (!recorded) {
       auto code = recorded.error().code;
-      if (code != ErrorCode::conflict && code != ErrorCode::invalid_argument)
-        return context.error(recorded.error());
-      return check(context, {{},
-                             {},
-                             recorded.error().message,
-                             code == ErrorCode::conflict ? http::status::conflict
-                                                         : http::status::bad_request});
+      if (code == ErrorCode::conflict) {
+        const char* key = found->plan.task != CheckTask::channel ? "checks.error.call_task"
+                                                                 : "checks.error.call_not_started";
+        return check(context, {{}, {}, translate(context.language(), key), http::status::conflict});
+      }
+      if (code != ErrorCode::invalid_argument)
+        return refusal(context, recorded.error(), "checks.error.no_recipient");
+      // The code that was not said: in the service's words, like the compose form's problems.
+      return check(context, {{}, {}, recorded.error().message, http::status::bad_request});
     }
     return PageRenderer::redirect(context, check_href(context, id) + "?called=1");
   }
 
   Response state_history(const RequestContext& context) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     auto history = checks_.state_history(context.actor(), resource.organisation_id, resource.state);
@@ -306,23 +343,30 @@ class CheckPages {
       row.set("href",
               linked ? text("/checks/" + code + "/" + line.check.id) : mustache::data(false));
       flag(row, "task", domain::check_task_name(line.check.plan.task));
-      row.set("start", when(line.check.started_at));
+      row.set("start", when(context, line.check.started_at));
       row.set("recipients", std::to_string(line.recipients));
       row.set("responded", std::to_string(line.responded));
       row.set("completed", std::to_string(line.completed));
-      row.set("first_answer_at", when(line.first_answer_at));
+      row.set("first_answer_at", when(context, line.first_answer_at));
       row.set("result", line.result);
       flag(row, "result", line.result);
       rows.push_back(row);
     }
+    const auto name = state_name(resource.state, language);
     mustache::data data;
     data.set("code", code);
     data.set("state", resource.state);
-    data.set("state_name", state_name(resource.state));
+    data.set("zone", std::string(context.time_zone()));
+    data.set("entries_link", translate(language, "checks.history.entries_link", {{"state", name}}));
+    data.set("none_text",
+             translate(language, "checks.history.none", {{"state", name}, {"organisation", code}}));
+    data.set("caption", translate(language, "checks.history.caption",
+                                  {{"state", name}, {"organisation", code}}));
     data.set("checks", rows);
     data.set("none", rows.is_empty_list());
-    return pages_.render(context, "check_state_history", data,
-                         {state_name(resource.state) + " · " + code});
+    return pages_.render(
+        context, "check_state_history", data,
+        {translate(language, "checks.history.title", {{"state", name}, {"organisation", code}})});
   }
 
  private:
@@ -331,10 +375,10 @@ class CheckPages {
     return members ? (*members)->organisation.code : organisation_id;
   }
 
-  std::string state_name(const std::string& alpha2) const {
+  std::string state_name(const std::string& alpha2, Language language) const {
     auto profile = reference_.state(alpha2);
     if (!profile) return alpha2;
-    return profile.value()->state.name(domain::Language::english);
+    return profile.value()->state.name(language);
   }
 
   std::string check_href(const RequestContext& context, const std::string& id) const {
@@ -351,25 +395,43 @@ class CheckPages {
     return check;
   }
 
-  // The organisation's members sorted by their English names.
-  std::vector<domain::State> sorted_members(const std::string& organisation_id) const {
+  // A check (or recipient) that does not exist, said in the reader's language with a way back
+  // to the organisation's checks (404); any other error as the service reports it.
+  Response refusal(const RequestContext& context, const Error& error,
+                   std::string_view not_found_key = "checks.error.no_check") const {
+    if (error.code != ErrorCode::not_found) return context.error(error);
+    const auto language = context.language();
+    auto code = organisation_code(context.resource().organisation_id);
+    mustache::data data;
+    data.set("text", translate(language, not_found_key));
+    data.set("link", true);
+    data.set("href", "/checks/" + code);
+    data.set("label", translate(language, "checks.all_checks", {{"organisation", code}}));
+    return pages_.render(
+        context, "message", data,
+        {translate(language, "checks.error.not_found_title"), {}, {}, http::status::not_found});
+  }
+
+  // The organisation's members sorted by their names in the reader's language.
+  std::vector<domain::State> sorted_members(const std::string& organisation_id,
+                                            Language language) const {
     auto members = reference_.members(organisation_id);
     if (!members) return {};
     auto states = (*members)->members;
-    Collator collator("en");
-    std::sort(states.begin(), states.end(), [&](const auto& a, const auto& b) {
-      return collator.less(a.name(domain::Language::english), b.name(domain::Language::english));
-    });
+    sort_by_collation(language, states,
+                      [language](const domain::State& state) { return state.name(language); });
     return states;
   }
 
   Response compose_page(const RequestContext& context, const ComposeForm& form,
                         http::status status) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     mustache::data data;
     data.set("code", code);
     data.set("action", "/checks/" + code + "/new");
+    data.set("all_checks", translate(language, "checks.all_checks", {{"organisation", code}}));
     data.set("title", form.title);
     for (auto task : {"acknowledge", "answer", "bilateral", "channel"})
       data.set(std::string("task_") + task, form.task == task);
@@ -385,25 +447,30 @@ class CheckPages {
     data.set("pairing_seed", form.pairing_seed);
     data.set("pair_across_regions", form.pair_across_regions);
 
-    auto members = sorted_members(resource.organisation_id);
+    auto members = sorted_members(resource.organisation_id, language);
     mustache::data states{mustache::data::type::list};
-    std::map<std::string, std::string> regions;  // name -> code, so that names sort
+    std::set<std::string> region_codes;
     for (const auto& state : members) {
       mustache::data row;
       row.set("value", state.alpha2);
-      row.set("name", state.name(domain::Language::english));
+      row.set("name", state.name(language));
       row.set("checked", form.states.count(state.alpha2) > 0);
       states.push_back(row);
       auto region = m49_region_of(state.alpha2).region;
-      if (!region.empty()) regions.emplace(m49_region_name(region, "en"), region);
+      if (!region.empty()) region_codes.insert(region);
     }
     data.set("states", states);
+    // Regions by their CLDR names in the reader's language, in its collation.
+    std::vector<std::pair<std::string, std::string>> regions;  // code, name
+    for (const auto& region : region_codes)
+      regions.emplace_back(region, m49_region_name(region, locale_of(language)));
+    sort_by_collation(language, regions, [](const auto& region) { return region.second; });
     mustache::data region_rows{mustache::data::type::list};
-    for (const auto& [name, region] : regions) {
+    for (const auto& region : regions) {
       mustache::data row;
-      row.set("value", region);
-      row.set("name", name);
-      row.set("checked", form.regions.count(region) > 0);
+      row.set("value", region.first);
+      row.set("name", region.second);
+      row.set("checked", form.regions.count(region.first) > 0);
       region_rows.push_back(row);
     }
     data.set("regions", region_rows);
@@ -423,14 +490,16 @@ class CheckPages {
     data.set("problems", problems);
     data.set("has_problems", !form.problems.empty());
 
-    PageOptions options{"Compose a check · " + code};
+    PageOptions options{translate(language, "checks.compose.title", {{"organisation", code}})};
     options.status = status;
     if (!form.problems.empty())
-      options.error = std::to_string(form.problems.size()) + " field(s) need attention.";
+      options.error = translate(language, "checks.compose.problems",
+                                {{"count", static_cast<std::int64_t>(form.problems.size())}});
     return pages_.render(context, "check_compose", data, options);
   }
 
-  mustache::data plan_data(const store::CheckRecord& check) const {
+  mustache::data plan_data(const RequestContext& context, const store::CheckRecord& check) const {
+    const auto language = context.language();
     const auto& plan = check.plan;
     mustache::data data;
     data.set("id", check.id);
@@ -442,11 +511,14 @@ class CheckPages {
     data.set("question", text(plan.question));
     data.set("expected_answer", text(plan.expected_answer));
     data.set("announced", plan.announced);
-    data.set("planned_start", when(plan.starts_at));
-    data.set("window_hours", std::to_string(plan.window_hours));
-    data.set("reminder_percent", plan.reminder_percent == 0
-                                     ? mustache::data(false)
-                                     : mustache::data(std::to_string(plan.reminder_percent)));
+    data.set("planned_start", when(context, plan.starts_at));
+    data.set("window", translate(language, "checks.plan.window_value",
+                                 {{"count", static_cast<std::int64_t>(plan.window_hours)}}));
+    data.set("reminder", plan.reminder_percent == 0
+                             ? mustache::data(false)
+                             : mustache::data(translate(
+                                   language, "checks.plan.reminder_value",
+                                   {{"count", static_cast<std::int64_t>(plan.reminder_percent)}})));
     data.set("escalate", plan.escalate);
     data.set("pairing_seed", text(plan.pairing_seed));
     data.set("pair_across_regions", plan.pair_across_regions);
@@ -457,63 +529,82 @@ class CheckPages {
       levels.push_back(row);
     }
     data.set("levels", levels);
-    std::string states;
+    std::vector<std::string> states;
     for (const auto& state : plan.target.states)
-      states += (states.empty() ? "" : ", ") + state_name(state);
-    data.set("target_states", text(states));
-    std::string regions;
+      states.push_back(state_name(state, language));
+    sort_by_collation(language, states, [](const std::string& name) { return name; });
+    data.set("target_states", text(joined(language, states)));
+    std::vector<std::string> regions;
     for (const auto& region : plan.target.regions)
-      regions += (regions.empty() ? "" : ", ") + m49_region_name(region, "en");
-    data.set("target_regions", text(regions));
+      regions.push_back(m49_region_name(region, locale_of(language)));
+    sort_by_collation(language, regions, [](const std::string& name) { return name; });
+    data.set("target_regions", text(joined(language, regions)));
     data.set("every_state", plan.target.states.empty() && plan.target.regions.empty());
-    data.set("created_at", when(check.created_at));
-    data.set("launched_at", when(check.launched_at));
-    data.set("started_at", when(check.started_at));
-    data.set("reminded_at", when(check.reminded_at));
-    data.set("escalated_at", when(check.escalated_at));
-    data.set("closed_at", when(check.closed_at));
-    data.set("cancelled_at", when(check.cancelled_at));
+    data.set("created_at", when(context, check.created_at));
+    data.set("launched_at", when(context, check.launched_at));
+    data.set("started_at", when(context, check.started_at));
+    data.set("reminded_at", when(context, check.reminded_at));
+    data.set("escalated_at", when(context, check.escalated_at));
+    data.set("closed_at", when(context, check.closed_at));
+    data.set("cancelled_at", when(context, check.cancelled_at));
     return data;
   }
 
   Result<mustache::data> preview_data(const RequestContext& context,
                                       const store::CheckRecord& check) const {
+    const auto language = context.language();
     auto preview = checks_.preview(context.actor(), check.id);
     if (!preview) return preview.error();
+    // By state, in the reader's collation, as the results list them.
+    auto sorted_lines = preview->lines;
+    sort_by_collation(language, sorted_lines,
+                      [&](const auto& line) { return state_name(line.state, language); });
     mustache::data lines{mustache::data::type::list};
-    for (const auto& line : preview->lines) {
+    for (const auto& line : sorted_lines) {
       mustache::data row;
-      row.set("state_name", state_name(line.state));
+      row.set("state_name", state_name(line.state, language));
       row.set("name", line.name);
       row.set("address", line.address);
       flag(row, "level", line.level);
       row.set("language", line.language);
       row.set("time_zone", text(line.time_zone));
-      row.set("partner_name", line.partner.empty() ? mustache::data(false)
-                                                   : mustache::data(state_name(line.partner)));
+      row.set("partner_name", line.partner.empty()
+                                  ? mustache::data(false)
+                                  : mustache::data(state_name(line.partner, language)));
       lines.push_back(row);
     }
-    mustache::data missing{mustache::data::type::list};
+    std::vector<std::string> without;
     for (const auto& state : preview->states_without_recipients)
-      missing.push_back(mustache::data("name", state_name(state)));
+      without.push_back(state_name(state, language));
+    sort_by_collation(language, without, [](const std::string& name) { return name; });
+    mustache::data missing{mustache::data::type::list};
+    for (const auto& name : without)
+      missing.push_back(mustache::data("name", name));
     mustache::data data;
     data.set("lines", lines);
     data.set("no_lines", lines.is_empty_list());
     data.set("without_recipients", missing);
     data.set("has_without_recipients", !missing.is_empty_list());
-    data.set("count", std::to_string(preview->lines.size()));
+    data.set("caption", translate(language, "checks.preview.caption",
+                                  {{"count", static_cast<std::int64_t>(preview->lines.size())}}));
     return data;
   }
 
   Result<mustache::data> results_data(const RequestContext& context, const std::string& code,
                                       const store::CheckRecord& check, bool may_run,
                                       bool printable) const {
+    const auto language = context.language();
     auto results = checks_.results(context.actor(), check.id);
     if (!results) return results.error();
     const bool bilateral = check.plan.task == CheckTask::bilateral;
     mustache::data data;
     data.set("tally", tally_data(results->all));
-    data.set("deadline", when(results->deadline));
+    data.set("deadline_line", results->deadline.empty()
+                                  ? mustache::data(false)
+                                  : mustache::data(translate(
+                                        language, "checks.results.deadline",
+                                        {{"deadline", format_date_time(language, results->deadline,
+                                                                       context.time_zone())}})));
     data.set("bilateral", bilateral);
 
     auto members = reference_.members(check.organisation_id);
@@ -522,17 +613,17 @@ class CheckPages {
       for (const auto& state : (*members)->members)
         by_code[state.alpha2] = &state;
 
-    Collator collator("en");
     auto states = results->states;
-    std::sort(states.begin(), states.end(), [&](const auto& a, const auto& b) {
-      return collator.less(state_name(a.state), state_name(b.state));
-    });
+    sort_by_collation(language, states,
+                      [&](const auto& state) { return state_name(state.state, language); });
     mustache::data rows{mustache::data::type::list};
     json::array island_states;
+    std::set<std::string> in_check;
     for (const auto& state : states) {
+      const auto name = state_name(state.state, language);
       mustache::data row;
       row.set("state", state.state);
-      row.set("name", state_name(state.state));
+      row.set("name", name);
       row.set("recipients_href", "?state=" + state.state + "#check-recipients");
       row.set("result", state.result);
       flag(row, "result", state.result);
@@ -540,15 +631,27 @@ class CheckPages {
       row.set("responded", std::to_string(state.tally.responded));
       row.set("completed", std::to_string(state.tally.completed));
       row.set("escalated", state.escalated);
-      row.set("partner_name", state.partner.empty() ? mustache::data(false)
-                                                    : mustache::data(state_name(state.partner)));
-      row.set("leg_completed_at", when(state.leg_completed_at));
+      row.set("partner_name", state.partner.empty()
+                                  ? mustache::data(false)
+                                  : mustache::data(state_name(state.partner, language)));
+      row.set("leg_completed_at", when(context, state.leg_completed_at));
       rows.push_back(row);
       auto it = by_code.find(state.state);
+      in_check.insert(state.state);
       island_states.push_back({{"state", state.state},
                                {"numeric", it == by_code.end() ? "" : it->second->numeric},
-                               {"name", state_name(state.state)},
+                               {"name", name},
+                               {"english_name", state_name(state.state, Language::english)},
                                {"result", state.result}});
+    }
+    // The organisation's other members, so that the map names them in the reader's language.
+    for (const auto& [alpha2, state] : by_code) {
+      if (in_check.count(alpha2) > 0) continue;
+      island_states.push_back({{"state", alpha2},
+                               {"numeric", state->numeric},
+                               {"name", state->name(language)},
+                               {"english_name", state->name(Language::english)},
+                               {"result", "not_targeted"}});
     }
     data.set("states", rows);
 
@@ -559,11 +662,25 @@ class CheckPages {
       levels.push_back(row);
     }
     data.set("levels", levels);
-    mustache::data regions{mustache::data::type::list};
+    // Regions by name in the reader's collation; participants outside M49 regions last.
+    std::vector<std::pair<std::string, const services::CheckTally*>> named_regions;
+    const services::CheckTally* other = nullptr;
     for (const auto& [region, tally] : results->by_region) {
-      auto row = tally_data(tally);
-      row.set("name", region.empty() ? mustache::data(false)
-                                     : mustache::data(m49_region_name(region, "en")));
+      if (region.empty())
+        other = &tally;
+      else
+        named_regions.emplace_back(m49_region_name(region, locale_of(language)), &tally);
+    }
+    sort_by_collation(language, named_regions, [](const auto& region) { return region.first; });
+    mustache::data regions{mustache::data::type::list};
+    for (const auto& [name, tally] : named_regions) {
+      auto row = tally_data(*tally);
+      row.set("name", name);
+      regions.push_back(row);
+    }
+    if (other) {
+      auto row = tally_data(*other);
+      row.set("name", false);
       regions.push_back(row);
     }
     data.set("regions", regions);
@@ -583,10 +700,10 @@ class CheckPages {
       row.set("id", r.id);
       row.set("name", r.name);
       row.set("address", r.address);
-      row.set("state_name", state_name(r.state));
+      row.set("state_name", state_name(r.state, language));
       flag(row, "level", r.level);
       row.set("escalation", r.role == "escalation");
-      row.set("answered_at", when(r.answered_at));
+      row.set("answered_at", when(context, r.answered_at));
       row.set("channel", text(r.answer_channel));
       flag(row, "channel", r.answer_channel.empty() ? "none" : r.answer_channel);
       row.set("late", !r.answered_at.empty() && r.answered_at > r.deadline);
@@ -598,18 +715,27 @@ class CheckPages {
       row.set("auto_replied", !r.auto_reply_at.empty());
       row.set("completed", !r.completed_at.empty());
       bool forms = may_run && !printable;
-      row.set("may_judge", forms && check.plan.task == CheckTask::answer && !r.answered_at.empty());
+      bool may_judge = forms && check.plan.task == CheckTask::answer && !r.answered_at.empty();
+      row.set("may_judge", may_judge);
+      if (may_judge) {
+        row.set("accept_label",
+                translate(language, "checks.action.accept_answer_of", {{"recipient", r.name}}));
+        row.set("reject_label",
+                translate(language, "checks.action.reject_answer_of", {{"recipient", r.name}}));
+      }
       row.set("may_call", forms && check.plan.task == CheckTask::channel);
       row.set("verdict_action", base + r.id + "/verdict");
       row.set("call_action", base + r.id + "/call");
       recipients.push_back(row);
     }
     data.set("recipients", recipients);
-    data.set("recipients_truncated", matching > listed);
-    data.set("recipients_listed", std::to_string(listed));
-    data.set("recipients_matching", std::to_string(matching));
-    data.set("recipients_state",
-             only_state.empty() ? mustache::data(false) : mustache::data(state_name(only_state)));
+    auto caption = only_state.empty() ? translate(language, "checks.recipients.caption")
+                                      : translate(language, "checks.recipients.caption_state",
+                                                  {{"state", state_name(only_state, language)}});
+    if (matching > listed)
+      caption += translate(language, "checks.recipients.first", {{"count", listed}}) +
+                 translate(language, "checks.recipients.of_all", {{"count", matching}});
+    data.set("recipients_caption", caption);
     data.set("task_answer", check.plan.task == CheckTask::answer);
     data.set("task_channel", check.plan.task == CheckTask::channel);
     data.set("may_act",
@@ -632,10 +758,13 @@ class CheckPages {
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     auto check = owned(context, std::string(context.parameter("check")));
-    if (!check) return context.error(check.error());
+    if (!check) return refusal(context, check.error());
     bool may_run = context.allowed(Action::run_checks, resource);
-    auto data = plan_data(*check);
+    auto data = plan_data(context, *check);
     data.set("code", code);
+    data.set("zone", std::string(context.time_zone()));
+    data.set("all_checks",
+             translate(context.language(), "checks.all_checks", {{"organisation", code}}));
     data.set("href", "/checks/" + code + "/" + check->id);
     data.set("list_href", "/checks/" + code);
     data.set("may_run", may_run && !printable);
@@ -688,10 +817,11 @@ void add_check_pages(Router& router, const PageRenderer& pages, services::CheckS
   router.add(verb::post, "/checks/{id}/new", run, bind(&CheckPages::create));
   router.add(verb::get, "/checks/{id}/{check}", read, [handlers](const RequestContext& context) {
     PageOptions options;
-    if (context.query("launched")) options.notice = "The check is launched.";
-    if (context.query("cancelled")) options.notice = "The check is cancelled.";
-    if (context.query("judged")) options.notice = "The verdict is recorded.";
-    if (context.query("called")) options.notice = "The call is recorded.";
+    const auto language = context.language();
+    if (context.query("launched")) options.notice = translate(language, "checks.notice.launched");
+    if (context.query("cancelled")) options.notice = translate(language, "checks.notice.cancelled");
+    if (context.query("judged")) options.notice = translate(language, "checks.notice.judged");
+    if (context.query("called")) options.notice = translate(language, "checks.notice.called");
     return handlers->check(context, options);
   });
   router.add(verb::get, "/checks/{id}/{check}/report", read, bind(&CheckPages::report));

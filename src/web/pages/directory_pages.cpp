@@ -8,32 +8,60 @@
 #include "base/phone_number.h"
 #include "base/regions.h"
 #include "base/text.h"
-#include "base/unicode.h"
 #include "domain/freshness.h"
 #include "web/api/directory_api.h"
+#include "web/i18n.h"
 #include "web/pages/pages.h"
 
 namespace liaison::web {
 namespace {
 
 using domain::Action;
+using domain::Language;
 
-std::string state_name(services::ReferenceService& reference, const std::string& alpha2) {
+//! A state's name in the page's language (iso-codes); the code when the state is unknown.
+std::string state_name(services::ReferenceService& reference, const std::string& alpha2,
+                       Language language) {
   auto profile = reference.state(alpha2);
   if (!profile) return alpha2;
-  return profile.value()->state.name(domain::Language::english);
+  return profile.value()->state.name(language);
 }
 
-std::string level_label(domain::Level level) {
+std::string level_label(domain::Level level, Language language) {
   switch (level) {
     case domain::Level::policy:
-      return "Diplomatic / policy";
+      return translate(language, "directory.level.policy");
     case domain::Level::technical:
-      return "Technical";
+      return translate(language, "directory.level.technical");
     case domain::Level::structure:
-      return "National structure";
+      return translate(language, "directory.level.structure");
   }
   return {};
+}
+
+std::string freshness_label(domain::Freshness freshness, Language language) {
+  switch (freshness) {
+    case domain::Freshness::current:
+      return translate(language, "directory.freshness.current");
+    case domain::Freshness::due_soon:
+      return translate(language, "directory.freshness.due_soon");
+    case domain::Freshness::overdue:
+      return translate(language, "directory.freshness.overdue");
+    case domain::Freshness::never_confirmed:
+      return translate(language, "directory.freshness.never_confirmed");
+  }
+  return {};
+}
+
+//! A UN M49 region's name in the page's language; members outside every region together.
+std::string region_name(const std::string& region, Language language) {
+  return region.empty() ? translate(language, "directory.region.other")
+                        : m49_region_name(region, locale_of(language));
+}
+
+//! A number as a message argument (ICU formats it in the locale and picks plural forms).
+std::int64_t number(std::size_t value) {
+  return static_cast<std::int64_t>(value);
 }
 
 std::string joined(const std::vector<std::string>& list, std::string_view separator) {
@@ -86,17 +114,21 @@ mustache::data contact_data(const domain::Contact& contact) {
   return data;
 }
 
-mustache::data entry_data(const domain::DirectoryEntry& entry, const std::string& code) {
+// An entry as the pages show it, in the reader's language and time zone.
+mustache::data entry_data(const domain::DirectoryEntry& entry, const std::string& code,
+                          const RequestContext& context) {
+  const auto language = context.language();
   auto data = contact_data(entry.version.contact);
   data.set("id", entry.id);
   data.set("href", "/directory/" + code + "/entries/" + entry.id);
-  data.set("level", level_label(entry.level));
+  data.set("level", level_label(entry.level, language));
   data.set("version", std::to_string(entry.version.number));
   data.set("pending", entry.pending_version != 0);
   data.set("unpublished", entry.published_version == 0);
   data.set("retired", entry.version.status == domain::EntryStatus::retired);
-  data.set("confirmed_at", text(entry.confirmed_at.substr(0, 10)));
-  data.set("verified_at", text(entry.verified_at.substr(0, 10)));
+  data.set("confirmed_at",
+           text(format_date_time(language, entry.confirmed_at, context.time_zone())));
+  data.set("verified_at", text(format_date_time(language, entry.verified_at, context.time_zone())));
   return data;
 }
 
@@ -155,7 +187,7 @@ struct FormState {
   std::vector<domain::FieldProblem> problems;
 };
 
-mustache::data form_data(const FormState& form) {
+mustache::data form_data(const FormState& form, Language language) {
   auto data = contact_data(form.contact);
   data.set("action", form.action);
   data.set("based_on", std::to_string(form.based_on));
@@ -165,7 +197,7 @@ mustache::data form_data(const FormState& form) {
   for (auto level : {domain::Level::policy, domain::Level::technical, domain::Level::structure}) {
     mustache::data row;
     row.set("value", std::string(domain::level_name(level)));
-    row.set("label", level_label(level));
+    row.set("label", level_label(level, language));
     row.set("selected", level == form.level);
     levels.push_back(row);
   }
@@ -179,6 +211,10 @@ mustache::data form_data(const FormState& form) {
     mustache::data row;
     row.set("index", std::to_string(i));
     row.set("position", std::to_string(i + 1));
+    row.set("number_label",
+            translate(language, "directory.form.phone_number", {{"number", number(i + 1)}}));
+    row.set("label_label",
+            translate(language, "directory.form.phone_label", {{"number", number(i + 1)}}));
     // Set on every row: a row without it would take the contact's own around_the_clock.
     row.set("around_the_clock", false);
     if (i < form.contact.phones.size()) {
@@ -195,6 +231,10 @@ mustache::data form_data(const FormState& form) {
   for (std::size_t i = 0; i < 2; ++i) {
     mustache::data row;
     row.set("position", std::to_string(i + 1));
+    row.set("kind_label",
+            translate(language, "directory.form.channel_kind", {{"number", number(i + 1)}}));
+    row.set("address_label",
+            translate(language, "directory.form.channel_address", {{"number", number(i + 1)}}));
     if (i < form.contact.channels.size()) {
       row.set("kind", form.contact.channels[i].kind);
       row.set("address", form.contact.channels[i].address);
@@ -221,6 +261,7 @@ class DirectoryPages {
       : pages_(pages), directory_(directory), reference_(reference) {}
 
   Response index(const RequestContext& context) const {
+    const auto language = context.language();
     auto organisations = reference_.organisations();
     if (!organisations) return context.error(organisations.error());
     mustache::data rows{mustache::data::type::list};
@@ -237,35 +278,45 @@ class DirectoryPages {
     mustache::data data;
     data.set("organisations", rows);
     data.set("none", rows.is_empty_list());
-    return pages_.render(context, "directory_index", data, {"Directory"});
+    return pages_.render(context, "directory_index", data,
+                         {translate(language, "directory.index.title")});
   }
 
   Response organisation(const RequestContext& context) const {
+    const auto language = context.language();
     auto members = reference_.members(context.parameter("id"));
-    if (!members) return context.error(members.error());
+    if (!members) return refused(context, members.error());
     const auto& organisation = (*members)->organisation;
-    Collator collator("en");
     auto states = (*members)->members;
-    std::sort(states.begin(), states.end(), [&](const auto& a, const auto& b) {
-      return collator.less(a.name(domain::Language::english), b.name(domain::Language::english));
-    });
-    // Grouped by UN M49 region, regions in collation order of their names.
-    std::map<std::string, mustache::data> regions;
+    sort_by_collation(language, states,
+                      [language](const auto& state) { return state.name(language); });
+    // Grouped by UN M49 region, regions in the collation order of their names.
+    struct Region {
+      std::string code;
+      std::string name;
+      mustache::data states{mustache::data::type::list};
+    };
+    std::vector<Region> regions;
     for (const auto& state : states) {
-      auto region = m49_region_of(state.alpha2).region;
-      auto name =
-          region.empty() ? std::string("Other participants") : m49_region_name(region, "en");
-      auto [it, inserted] = regions.try_emplace(name, mustache::data::type::list);
+      auto code = m49_region_of(state.alpha2).region;
+      auto it = std::find_if(regions.begin(), regions.end(),
+                             [&code](const Region& region) { return region.code == code; });
+      if (it == regions.end()) {
+        regions.push_back({code, region_name(code, language)});
+        it = std::prev(regions.end());
+      }
       mustache::data row;
-      row.set("name", state.name(domain::Language::english));
+      row.set("name", state.name(language));
       row.set("href", "/directory/" + organisation.code + "/states/" + state.alpha2);
-      it->second.push_back(row);
+      it->states.push_back(row);
     }
+    sort_by_collation(language, regions, [](const Region& region) { return region.name; });
     mustache::data groups{mustache::data::type::list};
-    for (auto& [name, list] : regions) {
+    for (auto& region : regions) {
       mustache::data group;
-      group.set("region", name);
-      group.set("states", list);
+      group.set("id", region.code.empty() ? std::string("other") : region.code);
+      group.set("region", region.name);
+      group.set("states", region.states);
       groups.push_back(group);
     }
     mustache::data data;
@@ -276,10 +327,12 @@ class DirectoryPages {
     data.set("approvals", context.allowed(Action::approve_entries, resource));
     data.set("checks", context.allowed(Action::read_checks, resource));
     return pages_.render(context, "directory_organisation", data,
-                         {organisation.name + " directory"});
+                         {translate(language, "directory.organisation.title",
+                                    {{"organisation", organisation.name}})});
   }
 
   Response state(const RequestContext& context, PageOptions options = {}) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     bool drafts = context.allowed(Action::read_drafts, resource);
@@ -288,46 +341,61 @@ class DirectoryPages {
     auto entries =
         directory_.entries(context.actor(), resource.organisation_id, filter,
                            drafts ? store::EntryView::newest : store::EntryView::published);
-    if (!entries) return context.error(entries.error());
-    Collator collator("en");
-    std::sort(entries->begin(), entries->end(), [&](const auto& a, const auto& b) {
-      if (a.level != b.level) return a.level < b.level;
-      return collator.less(a.version.contact.name, b.version.contact.name);
+    if (!entries) return refused(context, entries.error());
+    // By level, and by name within a level as the reader's language sorts names.
+    sort_by_collation(language, *entries, [](const domain::DirectoryEntry& entry) {
+      return entry.version.contact.name;
     });
+    std::stable_sort(entries->begin(), entries->end(),
+                     [](const auto& a, const auto& b) { return a.level < b.level; });
     mustache::data rows{mustache::data::type::list};
     for (const auto& entry : *entries)
-      rows.push_back(entry_data(entry, code));
+      rows.push_back(entry_data(entry, code, context));
     mustache::data data;
     data.set("entries", rows);
     data.set("none", rows.is_empty_list());
     data.set("code", code);
     data.set("state", resource.state);
+    data.set("all_members",
+             translate(language, "directory.state.all_members", {{"organisation", code}}));
     bool editor = context.allowed(Action::edit_entries, resource);
     data.set("editor", editor);
     data.set("may_read_checks", context.allowed(Action::read_checks, resource));
     data.set("new_href", "/directory/" + code + "/states/" + resource.state + "/new");
     data.set("reconfirm_action", "/directory/" + code + "/states/" + resource.state + "/reconfirm");
-    options.title = state_name(reference_, resource.state) + " · " + code;
+    options.title = translate(
+        language, "directory.state.title",
+        {{"state", state_name(reference_, resource.state, language)}, {"organisation", code}});
     return pages_.render(context, "directory_state", data, options);
   }
 
   Response reconfirm(const RequestContext& context) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto count = directory_.reconfirm(context.actor(), resource.organisation_id, resource.state);
-    if (!count) return state(context, {{}, {}, count.error().message, http::status::conflict});
-    return state(context, {{}, std::to_string(*count) + " entries confirmed as current."});
+    if (!count) {
+      if (count.error().code != ErrorCode::conflict) return refused(context, count.error());
+      // The one conflict: the state has nothing to re-confirm.
+      auto message = translate(language, "directory.error.nothing_to_reconfirm",
+                               {{"state", state_name(reference_, resource.state, language)},
+                                {"organisation", organisation_code(resource.organisation_id)}});
+      return state(context, {{}, {}, message, http::status::conflict});
+    }
+    return state(context,
+                 {{}, translate(language, "directory.state.reconfirmed", {{"count", *count}})});
   }
 
   Response entry(const RequestContext& context, PageOptions options = {}) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     auto history = directory_.entry(context.actor(), resource.organisation_id,
                                     std::string(context.parameter("entry")));
-    if (!history) return context.error(history.error());
+    if (!history) return refused(context, history.error());
     const auto& entry = history->entry;
-    auto data = entry_data(entry, code);
+    auto data = entry_data(entry, code, context);
     data.set("state", entry.state);
-    data.set("state_name", state_name(reference_, entry.state));
+    data.set("state_name", state_name(reference_, entry.state, language));
     data.set("state_href", "/directory/" + code + "/states/" + entry.state);
     auto scope = domain::Resource::state_in(resource.organisation_id, entry.state);
     bool editor = context.allowed(Action::edit_entries, scope) &&
@@ -337,17 +405,32 @@ class DirectoryPages {
     data.set("retire_action", "/directory/" + code + "/entries/" + entry.id + "/retire");
     data.set("approve_action", "/directory/" + code + "/entries/" + entry.id + "/approve");
     data.set("pending_version", std::to_string(entry.pending_version));
+    data.set("pending_badge", translate(language, "directory.entry.version_awaits_approval",
+                                        {{"version", std::int64_t{entry.pending_version}}}));
+    data.set("approve_label", translate(language, "directory.entry.approve_version",
+                                        {{"version", std::int64_t{entry.pending_version}}}));
     data.set("may_approve",
              entry.pending_version != 0 && context.allowed(Action::approve_entries, scope));
     data.set("vcard_href", "/api/v1/organisations/" + code + "/entries/" + entry.id + "/vcard");
     mustache::data versions{mustache::data::type::list};
     for (auto step = history->steps.rbegin(); step != history->steps.rend(); ++step) {
       mustache::data row;
-      row.set("number", std::to_string(step->version.number));
-      row.set("recorded_at", step->version.recorded_at.substr(0, 16).replace(10, 1, " "));
-      row.set("author", step->version.author_name);
+      const std::int64_t version = step->version.number;
+      row.set("number", std::to_string(version));
+      row.set("version_title",
+              translate(language, "directory.history.version", {{"version", version}}));
+      row.set("changes_caption",
+              translate(language, "directory.history.changes_caption", {{"version", version}}));
+      row.set("recorded", translate(language, "directory.history.recorded",
+                                    {{"date", format_date_time(language, step->version.recorded_at,
+                                                               context.time_zone())},
+                                     {"author", step->version.author_name}}));
       row.set("reason", text(step->version.reason));
-      row.set("effective_on", text(step->version.effective_on));
+      row.set("effective_on",
+              step->version.effective_on.empty()
+                  ? mustache::data(false)
+                  : mustache::data(translate(language, "directory.history.effective_since",
+                                             {{"date", step->version.effective_on}})));
       row.set("late", step->version.late);
       row.set("published", step->published);
       row.set("retired", step->version.status == domain::EntryStatus::retired);
@@ -374,7 +457,7 @@ class DirectoryPages {
     FormState form;
     form.action = "/directory/" + code + "/states/" + resource.state + "/new";
     form.state = resource.state;
-    return form_page(context, form, "New entry for " + state_name(reference_, resource.state));
+    return form_page(context, form, new_title(context, resource.state));
   }
 
   Response create(const RequestContext& context) const {
@@ -391,34 +474,38 @@ class DirectoryPages {
                                      form.level, form.contact, {form.reason, form.effective_on});
     if (!created) {
       if (created.error().code != ErrorCode::invalid_argument)
-        return context.error(created.error());
+        return refused(context, created.error());
       form.problems = problems_of(created.error());
-      return form_page(context, form, "New entry for " + state_name(reference_, resource.state),
+      return form_page(context, form, new_title(context, resource.state),
                        http::status::unprocessable_entity);
     }
     return PageRenderer::redirect(context, "/directory/" + code + "/entries/" + created->id);
   }
 
   Response edit_form(const RequestContext& context) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     auto history = directory_.entry(context.actor(), resource.organisation_id,
                                     std::string(context.parameter("entry")));
-    if (!history) return context.error(history.error());
+    if (!history) return refused(context, history.error());
     const auto& entry = history->entry;
     if (!context.allowed(Action::edit_entries,
                          domain::Resource::state_in(resource.organisation_id, entry.state)))
-      return context.error(Error::forbidden("you may not edit the entries of " + entry.state));
+      return refused(context, Error::forbidden("you may not edit the entries of " + entry.state),
+                     translate(language, "directory.error.may_not_edit",
+                               {{"state", state_name(reference_, entry.state, language)}}));
     FormState form;
     form.action = "/directory/" + code + "/entries/" + entry.id + "/edit";
     form.state = entry.state;
     form.level = entry.level;
     form.contact = entry.version.contact;
     form.based_on = entry.version.number;
-    return form_page(context, form, "Edit " + entry.version.contact.name);
+    return form_page(context, form, edit_title(context, entry.version.contact.name));
   }
 
   Response update(const RequestContext& context) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     auto entry_id = std::string(context.parameter("entry"));
@@ -435,11 +522,17 @@ class DirectoryPages {
     if (!updated) {
       auto code_of_error = updated.error().code;
       if (code_of_error != ErrorCode::invalid_argument && code_of_error != ErrorCode::conflict)
-        return context.error(updated.error());
-      form.problems = code_of_error == ErrorCode::conflict
-                          ? std::vector<domain::FieldProblem>{{"", updated.error().message}}
-                          : problems_of(updated.error());
-      return form_page(context, form, "Edit " + form.contact.name,
+        return refused(context, updated.error());
+      // A conflict is an edit of a version that is no longer the newest.
+      form.problems =
+          code_of_error == ErrorCode::conflict
+              ? std::vector<domain::FieldProblem>{{"",
+                                                   translate(
+                                                       language,
+                                                       "directory.error.changed_meanwhile",
+                                                       {{"version", std::int64_t{form.based_on}}})}}
+              : problems_of(updated.error());
+      return form_page(context, form, edit_title(context, form.contact.name),
                        code_of_error == ErrorCode::conflict ? http::status::conflict
                                                             : http::status::unprocessable_entity);
     }
@@ -454,7 +547,7 @@ class DirectoryPages {
     auto entry_id = std::string(context.parameter("entry"));
     auto retired = directory_.retire(context.actor(), resource.organisation_id, entry_id,
                                      {context.form("reason"), context.form("effective_on")});
-    if (!retired) return context.error(retired.error());
+    if (!retired) return refused(context, retired.error());
     return PageRenderer::redirect(context, "/directory/" + code + "/states/" + retired->state);
   }
 
@@ -465,14 +558,19 @@ class DirectoryPages {
     auto approved = directory_.approve(context.actor(), resource.organisation_id, entry_id,
                                        std::atoi(context.form("version").c_str()));
     if (!approved) {
-      if (approved.error().code != ErrorCode::conflict) return context.error(approved.error());
-      return entry(context, {{}, {}, approved.error().message, http::status::conflict});
+      if (approved.error().code != ErrorCode::conflict) return refused(context, approved.error());
+      // The one conflict: the version approved no longer awaits approval.
+      return entry(context, {{},
+                             {},
+                             translate(context.language(), "directory.error.approval_changed"),
+                             http::status::conflict});
     }
     return PageRenderer::redirect(context,
                                   "/directory/" + code + "/entries/" + entry_id + "?approved=1");
   }
 
   Response search(const RequestContext& context) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     auto query = context.query("q").value_or("");
@@ -483,39 +581,42 @@ class DirectoryPages {
     mustache::data rows{mustache::data::type::list};
     if (!trim_blanks(query).empty()) {
       auto found = directory_.search(context.actor(), resource.organisation_id, query, {}, 100);
-      if (!found) return context.error(found.error());
-      Collator collator("en");
-      std::sort(found->begin(), found->end(), [&](const auto& a, const auto& b) {
-        return collator.less(a.version.contact.name, b.version.contact.name);
+      if (!found) return refused(context, found.error());
+      sort_by_collation(language, *found, [](const domain::DirectoryEntry& entry) {
+        return entry.version.contact.name;
       });
       for (const auto& entry : *found) {
-        auto row = entry_data(entry, code);
-        row.set("state_name", state_name(reference_, entry.state));
+        auto row = entry_data(entry, code, context);
+        row.set("state_name", state_name(reference_, entry.state, language));
         rows.push_back(row);
       }
       data.set("searched", true);
+      data.set("no_results", translate(language, "directory.search.no_results",
+                                       {{"organisation", code}, {"query", query}}));
+      data.set("results_caption",
+               translate(language, "directory.search.results_caption", {{"query", query}}));
     }
     data.set("results", rows);
     data.set("none", rows.is_empty_list());
-    return pages_.render(context, "directory_search", data, {"Search the " + code + " directory"});
+    return pages_.render(context, "directory_search", data,
+                         {translate(language, "directory.search.title", {{"organisation", code}})});
   }
 
   Response freshness(const RequestContext& context) const {
+    const auto language = context.language();
     const auto& resource = context.resource();
     auto code = organisation_code(resource.organisation_id);
     auto states = directory_.freshness(context.actor(), resource.organisation_id);
-    if (!states) return context.error(states.error());
-    Collator collator("en");
+    if (!states) return refused(context, states.error());
     struct Row {
       std::string name;
       const services::StateFreshness* item;
     };
     std::vector<Row> sorted;
-    std::map<std::string, std::map<domain::Freshness, int>> regions;
+    std::map<std::string, std::map<domain::Freshness, int>> counts_by_region;
     for (const auto& item : *states) {
-      sorted.push_back({state_name(reference_, item.state), &item});
-      ++regions[item.region.empty() ? std::string("Other participants")
-                                    : m49_region_name(item.region, "en")][item.freshness];
+      sorted.push_back({state_name(reference_, item.state, language), &item});
+      ++counts_by_region[item.region][item.freshness];
     }
     // Overdue first, then never confirmed, due soon, current; by name within each.
     auto rank = [](domain::Freshness f) {
@@ -531,10 +632,9 @@ class DirectoryPages {
       }
       return 4;
     };
-    std::sort(sorted.begin(), sorted.end(), [&](const Row& a, const Row& b) {
-      if (rank(a.item->freshness) != rank(b.item->freshness))
-        return rank(a.item->freshness) < rank(b.item->freshness);
-      return collator.less(a.name, b.name);
+    sort_by_collation(language, sorted, [](const Row& row) { return row.name; });
+    std::stable_sort(sorted.begin(), sorted.end(), [&](const Row& a, const Row& b) {
+      return rank(a.item->freshness) < rank(b.item->freshness);
     });
     mustache::data rows{mustache::data::type::list};
     for (const auto& row : sorted) {
@@ -545,16 +645,25 @@ class DirectoryPages {
       item.set("confirmed_on", row.item->confirmed_on);
       item.set("due_on", row.item->due_on);
       item.set("freshness", std::string(domain::freshness_name(row.item->freshness)));
+      item.set("freshness_label", freshness_label(row.item->freshness, language));
       item.set("verified_at", row.item->verified_at.substr(0, 10));
       rows.push_back(item);
     }
+    // Regions by name, as the reader's language sorts them.
+    struct RegionCounts {
+      std::string name;
+      const std::map<domain::Freshness, int>* counts;
+    };
+    std::vector<RegionCounts> regions;
+    for (const auto& region : counts_by_region)
+      regions.push_back({region_name(region.first, language), &region.second});
+    sort_by_collation(language, regions, [](const RegionCounts& region) { return region.name; });
     mustache::data region_rows{mustache::data::type::list};
     for (const auto& region : regions) {
-      // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
-      const auto& counts = region.second;
+      const auto& counts = *region.counts;
       mustache::data item;
-      item.set("region", region.first);
-      auto count = [&](domain::Freshness f) {
+      item.set("region", region.name);
+      auto count = [&counts](domain::Freshness f) {
         auto it = counts.find(f);
         return std::to_string(it == counts.end() ? 0 : it->second);
       };
@@ -567,7 +676,9 @@ class DirectoryPages {
     mustache::data data;
     data.set("states", rows);
     data.set("regions", region_rows);
-    return pages_.render(context, "directory_freshness", data, {"Freshness · " + code});
+    return pages_.render(
+        context, "directory_freshness", data,
+        {translate(language, "directory.freshness.title", {{"organisation", code}})});
   }
 
  private:
@@ -576,13 +687,58 @@ class DirectoryPages {
     return members ? (*members)->organisation.code : organisation_id;
   }
 
+  std::string new_title(const RequestContext& context, const std::string& state) const {
+    const auto language = context.language();
+    return translate(language, "directory.form.new_title",
+                     {{"state", state_name(reference_, state, language)}});
+  }
+
+  static std::string edit_title(const RequestContext& context, const std::string& name) {
+    return translate(context.language(), "directory.form.edit_title", {{"name", name}});
+  }
+
+  //! A refusal whose meaning the page knows (nothing there, or not allowed), as a page in the
+  //! reader's language with its status; `message` says it more precisely when given. Other errors
+  //! go out as problems.
+  Response refused(const RequestContext& context, const Error& error,
+                   std::string message = {}) const {
+    const auto language = context.language();
+    PageOptions options;
+    switch (error.code) {
+      case ErrorCode::not_found:
+        options = {translate(language, "directory.error.not_found_title"),
+                   {},
+                   {},
+                   http::status::not_found};
+        if (message.empty()) message = translate(language, "directory.error.not_found");
+        break;
+      case ErrorCode::forbidden:
+        options = {translate(language, "directory.error.forbidden_title"),
+                   {},
+                   {},
+                   http::status::forbidden};
+        if (message.empty()) message = translate(language, "directory.error.forbidden");
+        break;
+      default:
+        return context.error(error);
+    }
+    mustache::data data;
+    data.set("text", message);
+    data.set("link", true);
+    data.set("href", "/directory");
+    data.set("label", translate(language, "directory.error.back"));
+    return pages_.render(context, "message", data, options);
+  }
+
   Response form_page(const RequestContext& context, const FormState& form, std::string title,
                      http::status status = http::status::ok) const {
+    const auto language = context.language();
     PageOptions options{std::move(title)};
     options.status = status;
     if (!form.problems.empty())
-      options.error = std::to_string(form.problems.size()) + " field(s) need attention.";
-    return pages_.render(context, "directory_entry_form", form_data(form), options);
+      options.error =
+          translate(language, "directory.form.problems", {{"count", number(form.problems.size())}});
+    return pages_.render(context, "directory_entry_form", form_data(form, language), options);
   }
 
   const PageRenderer& pages_;
@@ -622,11 +778,14 @@ void add_directory_pages(Router& router, const PageRenderer& pages,
   router.add(verb::post, "/directory/{id}/states/{state}/new", edit, bind(&DirectoryPages::create));
   router.add(verb::get, "/directory/{id}/entries/{entry}", read,
              [handlers](const RequestContext& context) {
+               const auto language = context.language();
                PageOptions options;
-               if (context.query("saved")) options.notice = "The change is published.";
+               if (context.query("saved"))
+                 options.notice = translate(language, "directory.entry.published");
                if (context.query("pending"))
-                 options.notice = "The change awaits the secretariat's approval.";
-               if (context.query("approved")) options.notice = "The change is published.";
+                 options.notice = translate(language, "directory.entry.awaits_approval");
+               if (context.query("approved"))
+                 options.notice = translate(language, "directory.entry.published");
                return handlers->entry(context, options);
              });
   // Whose entry it is shows once it is loaded: the router lets the organisation's readers

@@ -12,6 +12,7 @@
 #include "mail/inbound_pipeline.h"
 #include "web/api/query_parameters.h"
 #include "web/i18n.h"
+#include "web/pages/access_text.h"
 #include "web/pages/pages.h"
 
 namespace liaison::web {
@@ -19,16 +20,26 @@ namespace {
 
 using domain::Action;
 
-mustache::data queue_data(const services::MailQueue& queue) {
+//! The catalogue's word for a code the mail system stores (`prefix` + code: "mail.status.sent"),
+//! or the code itself when the catalogue has none (a kind of mail added since).
+std::string word_for(domain::Language language, std::string_view prefix, const std::string& code) {
+  const auto key = std::string(prefix) + code;
+  return catalogues().has(domain::Language::english, key) ? translate(language, key) : code;
+}
+
+mustache::data queue_data(const RequestContext& context, const services::MailQueue& queue) {
+  const auto language = context.language();
+  const auto zone = context.time_zone();
   mustache::data rows{mustache::data::type::list};
   for (const auto& message : queue.messages) {
     mustache::data row;
     row.set("id", message.id);
-    row.set("created_at", message.created_at.substr(0, 16));
-    row.set("kind", message.kind);
+    row.set("created_at", format_date_time(language, message.created_at, zone));
+    row.set("kind", word_for(language, "mail.kind.", message.kind));
     row.set("recipient", message.recipient);
     row.set("subject", message.subject);
     row.set("status", message.status);
+    row.set("status_text", word_for(language, "mail.status.", message.status));
     row.set("attempts", std::to_string(message.attempts));
     row.set("last_error", message.last_error);
     row.set("encrypted", !message.encrypt_key.empty());
@@ -52,21 +63,28 @@ Response queue_page(const RequestContext& context, const PageRenderer& pages,
   std::string status = chosen ? *chosen : std::string();
   auto queue = mail.queue(context.actor(), status, 200, 0);
   if (!queue) return context.error(queue.error());
-  auto data = queue_data(*queue);
-  data.set("filter", status.empty() ? "all" : status);
+  const auto language = context.language();
+  const auto zone = context.time_zone();
+  auto data = queue_data(context, *queue);
+  const auto filter = status.empty() ? translate(language, "mail.queue.all")
+                                     : word_for(language, "mail.status.", status);
+  data.set("filter_" + (status.empty() ? std::string("all") : status), true);
+  data.set("empty_text", translate(language, "mail.queue.empty", {{"filter", filter}}));
+  data.set("caption", translate(language, "mail.queue.caption", {{"filter", filter}}));
 
   auto inbound = mail.inbound(context.actor(), "", 50);
   if (!inbound) return context.error(inbound.error());
   mustache::data mails{mustache::data::type::list};
   for (const auto& each : *inbound) {
     mustache::data row;
-    row.set("received_at", each.received_at.substr(0, 16));
+    row.set("received_at", format_date_time(language, each.received_at, zone));
     row.set("kind", each.kind);
-    row.set("token_status", each.token_status);
+    row.set("kind_text", word_for(language, "mail.inbound.kind.", each.kind));
+    row.set("token_status", word_for(language, "mail.token.", each.token_status));
     row.set("from", each.from_address);
     row.set("subject", each.subject);
     row.set("detail", each.detail);
-    row.set("signature", each.signature);
+    row.set("signature", word_for(language, "mail.signature.", each.signature));
     mails.push_back(row);
   }
   data.set("inbound", mails);
@@ -80,7 +98,7 @@ Response queue_page(const RequestContext& context, const PageRenderer& pages,
     row.set("address", each.address);
     row.set("status", each.status);
     row.set("reason", each.reason);
-    row.set("last_bounce_at", each.last_bounce_at.substr(0, 16));
+    row.set("last_bounce_at", format_date_time(language, each.last_bounce_at, zone));
     addresses.push_back(row);
   }
   data.set("undeliverable", addresses);
@@ -152,32 +170,37 @@ std::string simulated_reply(const store::OutboxMessage& message, const mail::Sen
 void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailService& mail,
                       const MailPageOptions& options) {
   const auto operators = Access::allow(Action::manage_mail);
-  router.add(
-      http::verb::get, "/demo/mailbox", operators,
-      [&pages, &mail, options](const RequestContext& context) {
-        mustache::data rows{mustache::data::type::list};
-        for (const auto& spooled_mail : spooled(options.demo_spool)) {
-          auto message = mail.message(spooled_mail.id);
-          if (!message) return context.error(message.error());
-          if (!*message) continue;
-          mustache::data row;
-          row.set("id", (*message)->id);
-          row.set("created_at", (*message)->created_at.substr(0, 16));
-          row.set("recipient", (*message)->recipient);
-          row.set("subject", (*message)->subject);
-          row.set("kind", (*message)->kind);
-          row.set("encrypted", !(*message)->encrypt_key.empty());
-          rows.push_back(row);
-        }
-        mustache::data data;
-        data.set("empty", rows.is_empty_list());
-        data.set("mails", rows);
-        data.set("spool", options.demo_spool);
-        std::string notice = context.query("replied") ? "Your reply was received: see it under "
-                                                        "\"Inbound mail\" on the mail page."
-                                                      : "";
-        return pages.render(context, "demo_mailbox", std::move(data), {"Demo mailbox", notice});
-      });
+  router.add(http::verb::get, "/demo/mailbox", operators,
+             [&pages, &mail, options](const RequestContext& context) {
+               const auto language = context.language();
+               mustache::data rows{mustache::data::type::list};
+               for (const auto& spooled_mail : spooled(options.demo_spool)) {
+                 auto message = mail.message(spooled_mail.id);
+                 if (!message) return context.error(message.error());
+                 if (!*message) continue;
+                 mustache::data row;
+                 row.set("id", (*message)->id);
+                 row.set("created_at",
+                         format_date_time(language, (*message)->created_at, context.time_zone()));
+                 row.set("recipient", (*message)->recipient);
+                 row.set("subject", (*message)->subject);
+                 row.set("kind", word_for(language, "mail.kind.", (*message)->kind));
+                 row.set("encrypted", !(*message)->encrypt_key.empty());
+                 rows.push_back(row);
+               }
+               mustache::data data;
+               data.set("empty", rows.is_empty_list());
+               data.set("mails", rows);
+               data.set("spool", options.demo_spool);
+               data.set("intro", access_text::marked_up(translate(language, "mail.demo.intro",
+                                                                  {{"path", access_text::kMarker}}),
+                                                        options.demo_spool, "code"));
+               std::string notice = context.query("replied")
+                                        ? translate(language, "mail.demo.replied")
+                                        : std::string();
+               return pages.render(context, "demo_mailbox", std::move(data),
+                                   {translate(language, "mail.demo.title"), notice});
+             });
 
   router.add(http::verb::get, "/demo/mailbox/{id}", operators,
              [&pages, &mail, options](const RequestContext& context) {
@@ -209,7 +232,7 @@ void add_demo_mailbox(Router& router, const PageRenderer& pages, services::MailS
                if (!*message)
                  return context.problem({http::status::not_found, "no such mail in the spool"});
                auto words = context.form("text");
-               if (words.empty()) words = "Received, thank you.";
+               if (words.empty()) words = translate(context.language(), "mail.demo.default_reply");
                const auto reply_id = mail.new_message_id("demo.liaison.invalid");
                const auto raw = simulated_reply(**message, options.sender, words, reply_id);
                mail::InboundEnvelope envelope{
@@ -262,7 +285,7 @@ mustache::data check_task_data(const services::CheckLinkTask& task, const std::s
     deadline = task.deadline.size() >= 16 ? task.deadline.substr(0, 16) : task.deadline;
     if (deadline.size() > 10) deadline[10] = ' ';
   }
-  data.set("deadline", translate(language, "answer.deadline_value", {{"deadline", deadline}}));
+  data.set("deadline", deadline);
   data.set("late", task.late);
   return data;
 }
@@ -329,26 +352,28 @@ void add_mail_pages(Router& router, const PageRenderer& pages, services::MailSer
                     MailPageOptions options) {
   const auto operators = Access::allow(Action::manage_mail);
   router.add(http::verb::get, "/mail", operators, [&pages, &mail](const RequestContext& context) {
-    return queue_page(context, pages, mail, {"Mail"});
+    return queue_page(context, pages, mail, {translate(context.language(), "mail.queue.title")});
   });
-  router.add(http::verb::post, "/mail/{id}/retry", operators,
-             [&pages, &mail](const RequestContext& context) {
-               auto retried = mail.retry(context.actor(), std::string(context.parameter("id")));
-               if (!retried) {
-                 if (retried.error().code != ErrorCode::conflict &&
-                     retried.error().code != ErrorCode::not_found)
-                   return context.error(retried.error());
-                 return queue_page(
-                     context, pages, mail,
-                     {"Mail",
-                      {},
-                      retried.error().message,
-                      retried.error().code == ErrorCode::not_found ? http::status::not_found
-                                                                   : http::status::conflict});
-               }
-               return queue_page(context, pages, mail,
-                                 {"Mail", "The message will be sent again shortly."});
-             });
+  router.add(
+      http::verb::post, "/mail/{id}/retry", operators,
+      [&pages, &mail](const RequestContext& context) {
+        const auto language = context.language();
+        const auto title = translate(language, "mail.queue.title");
+        auto retried = mail.retry(context.actor(), std::string(context.parameter("id")));
+        if (!retried) {
+          if (retried.error().code != ErrorCode::conflict &&
+              retried.error().code != ErrorCode::not_found)
+            return context.error(retried.error());
+          const bool unknown = retried.error().code == ErrorCode::not_found;
+          return queue_page(context, pages, mail,
+                            {title,
+                             {},
+                             translate(language, unknown ? "mail.queue.no_such_message"
+                                                         : "mail.queue.cannot_retry"),
+                             unknown ? http::status::not_found : http::status::conflict});
+        }
+        return queue_page(context, pages, mail, {title, translate(language, "mail.queue.retried")});
+      });
   add_answer_pages(router, pages, mail, checks, reference);
   if (!options.demo_spool.empty()) add_demo_mailbox(router, pages, mail, options);
 }

@@ -13,13 +13,6 @@
 namespace liaison::web {
 namespace {
 
-// The cookie that keeps a language chosen with ?lang= for a year. Lax, not Strict: a reader who
-// follows a link from a mail keeps the language they chose.
-std::string language_cookie(domain::Language language, bool secure) {
-  return fmt::format("{}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}", kLanguageCookie,
-                     domain::language_code(language), secure ? "; Secure" : "");
-}
-
 // What every template may use besides its own data: the language, its direction and {{#t}}.
 void set_language(mustache::data& data, domain::Language language) {
   data.set("lang", std::string(locale_of(language)));
@@ -129,6 +122,15 @@ Response PageRenderer::redirect(const RequestContext& context, std::string_view 
   auto response = context.text({}, "text/plain", http::status::see_other);
   response.set(http::field::location, location);
   return response;
+}
+
+// Lax, not Strict: a reader who follows a link from a mail keeps the language they chose.
+std::string language_cookie(std::optional<domain::Language> language, bool secure) {
+  if (!language)
+    return fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", kLanguageCookie,
+                       secure ? "; Secure" : "");
+  return fmt::format("{}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}", kLanguageCookie,
+                     domain::language_code(*language), secure ? "; Secure" : "");
 }
 
 std::string field_message(const Error& error) {

@@ -2,6 +2,7 @@
 
 #include <kainjow/mustache.hpp>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,10 @@ class PageRenderer {
   RandomSource& random_;
   std::map<std::string, std::string, std::less<>> templates_;
 };
+
+//! The cookie that keeps a chosen language for a year (?lang=, the preferences form); with no
+//! language, the cookie that removes it, so that the browser's languages apply again.
+std::string language_cookie(std::optional<domain::Language> language, bool secure);
 
 //! An error's message without its "field: " prefix, for showing beside a form.
 std::string field_message(const Error& error);

@@ -4,6 +4,7 @@
 #include "services/account_service.h"
 #include "services/check_service.h"
 #include "services/directory_service.h"
+#include "services/home_service.h"
 #include "services/mail_service.h"
 #include "services/reference_service.h"
 #include "services/session_service.h"
@@ -15,7 +16,13 @@ namespace liaison::web {
 // Every text of these pages comes from the catalogues in the reader's language:
 // docs/translating.md says how.
 
-//! Sign-in, sign-out, the home page and invitation acceptance with second-factor enrolment.
+//! The home page (/): for each role the person holds, what it owes or watches: a secretariat's
+//! overdue and unreachable states, running checks and recent changes; a focal point's
+//! re-confirmation, open checks and entries; a PoC's checks to answer.
+void add_home_page(Router& router, const PageRenderer& pages, services::HomeService& home,
+                   services::ReferenceService& reference);
+
+//! Sign-in, sign-out and invitation acceptance with second-factor enrolment.
 void add_sign_in_pages(Router& router, const PageRenderer& pages,
                        services::SessionService& sessions, services::AccountService& accounts,
                        services::ReferenceService& reference);
@@ -23,6 +30,11 @@ void add_sign_in_pages(Router& router, const PageRenderer& pages,
 //! One's own account: password, sessions ("sign out everywhere"), API tokens, recovery codes.
 void add_account_pages(Router& router, const PageRenderer& pages,
                        services::SessionService& sessions, services::AccountService& accounts);
+
+//! One's own preferences (/account/preferences): the pages' language, or the browser's, and the
+//! time zone pages show times in.
+void add_preference_pages(Router& router, const PageRenderer& pages,
+                          services::AccountService& accounts, const Clock& clock);
 
 //! The directory: organisations, state pages, entries with their history, the entry forms,
 //! search and the freshness dashboard.
@@ -49,7 +61,13 @@ void add_mail_pages(Router& router, const PageRenderer& pages, services::MailSer
                     services::CheckService& checks, services::ReferenceService& reference,
                     MailPageOptions options);
 
-//! "focal point for FR in OSCE": a role as people read it.
+//! "focal point for FR in OSCE": a role as people read it, in English with the state's code (the
+//! audit log's and the services' wording).
 std::string describe_grant(const domain::RoleGrant& grant, services::ReferenceService& reference);
+
+//! The same in `language`, with the state's name in it: "focal point for France in OSCE",
+//! "координатор (государство: Франция) в OSCE" (the catalogue's access.role.* messages).
+std::string describe_grant(const domain::RoleGrant& grant, services::ReferenceService& reference,
+                           domain::Language language);
 
 }  // namespace liaison::web

@@ -301,7 +301,7 @@ class CheckCampaignTest : public ::testing::Test {
     auto invitation = open_form(*http_, link.substr(kPublicUrl.size()));
     std::smatch match;
     ASSERT_TRUE(
-        std::regex_search(invitation.page, match, std::regex("id=\"totp-secret\">([^<]*)<")))
+        std::regex_search(invitation.page, match, std::regex("id=\"totp-secret\"[^>]*>([^<]*)<")))
         << invitation.page;
     totp_secret_ = match[1].str();
     std::erase(totp_secret_, ' ');

@@ -677,6 +677,11 @@ std::vector<Row> expectation_table() {
       {verb::post, "/account/password", people,
        form("/account/password", form_body({{"current_password", "not the current password"},
                                             {"new_password", "another long password"}}))},
+      {verb::get, "/account/preferences", people, get("/account/preferences")},
+      // A zone that does not exist: refused with 400, so no one's pages change language.
+      {verb::post, "/account/preferences", people,
+       form("/account/preferences",
+            form_body({{"language", "fr"}, {"time_zone", "Mars/Olympus_Mons"}}))},
       {verb::get, "/account/sessions", people, get("/account/sessions")},
       {verb::post, "/account/sessions/{id}/end", people,
        form("/account/sessions/00000000-0000-7000-8000-000000000000/end", "")},

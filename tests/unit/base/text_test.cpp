@@ -29,5 +29,12 @@ TEST(Utf8, ReplacesEachBadByteAndKeepsTheRest) {
   EXPECT_EQ(to_valid_utf8("法国"), "法国");
 }
 
+TEST(EscapeHtml, TurnsEveryMarkupCharacterIntoAReference) {
+  EXPECT_EQ(escape_html(R"(<a href="x">Tom & Jerry's</a>)"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+  EXPECT_EQ(escape_html("Москва — 東京"), "Москва — 東京");
+  EXPECT_EQ(escape_html(""), "");
+}
+
 }  // namespace
 }  // namespace liaison

@@ -1,5 +1,6 @@
 #include "base/time_zone.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <gtest/gtest.h>
@@ -164,6 +165,22 @@ TEST(LocalTimeText, EmptyForWhatIsNoZone) {
   for (auto zone : {"", "Mars/Base", "europe/vienna", "GMT+5", "UTC+01:00", "Etc/Unknown", "\xff"})
     EXPECT_EQ(local_time_text(instant, zone), "") << zone;
   EXPECT_EQ(local_time_text(instant, std::string("Europe/Vienna\0x", 15)), "");
+}
+
+TEST(TimeZoneNames, ListsTodaysPlacesOnceEachByTheirCurrentNames) {
+  auto names = time_zone_names();
+  EXPECT_GT(names.size(), 300u);
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
+  auto has = [&names](std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  EXPECT_TRUE(has("Europe/Vienna"));
+  EXPECT_TRUE(has("Asia/Kolkata"));
+  EXPECT_TRUE(has("Europe/Kyiv"));
+  EXPECT_FALSE(has("Asia/Calcutta"));
+  for (const auto& name : names)
+    EXPECT_EQ(canonical_time_zone(name).value(), name);
 }
 
 }  // namespace
