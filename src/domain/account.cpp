@@ -119,12 +119,21 @@ bool plausible_email(std::string_view email) {
   return dot != std::string_view::npos && dot != 0 && domain.back() != '.';
 }
 
-std::optional<std::string> password_problem(std::string_view password, std::string_view email) {
-  if (!is_valid_utf8(password)) return "The password is not valid text.";
-  if (code_points(password) < 12) return "The password must have at least 12 characters.";
-  if (password.size() > 1024) return "The password must have at most 1024 bytes.";
+std::optional<PasswordProblem> password_problem_of(std::string_view password,
+                                                   std::string_view email) {
+  if (!is_valid_utf8(password))
+    return PasswordProblem{"password_not_text", "The password is not valid text."};
+  if (code_points(password) < 12)
+    return PasswordProblem{"password_too_short", "The password must have at least 12 characters."};
+  if (password.size() > 1024)
+    return PasswordProblem{"password_too_long", "The password must have at most 1024 bytes."};
   if (!email.empty() && email_key(password) == email_key(email))
-    return "The password must not be your e-mail address.";
+    return PasswordProblem{"password_is_email", "The password must not be your e-mail address."};
+  return std::nullopt;
+}
+
+std::optional<std::string> password_problem(std::string_view password, std::string_view email) {
+  if (auto problem = password_problem_of(password, email)) return std::string(problem->message);
   return std::nullopt;
 }
 

@@ -81,4 +81,14 @@ bool plausible_email(std::string_view email);
 //! rules. Returns why a new password is refused, or nothing when it is acceptable.
 std::optional<std::string> password_problem(std::string_view password, std::string_view email);
 
+//! Why a new password is refused, as a key the access pages translate ("password_too_short";
+//! also password_not_text, password_too_long, password_is_email) and the English sentence
+//! password_problem gives.
+struct PasswordProblem {
+  std::string_view key;
+  std::string_view message;
+};
+std::optional<PasswordProblem> password_problem_of(std::string_view password,
+                                                   std::string_view email);
+
 }  // namespace liaison::domain

@@ -55,22 +55,26 @@ class Checker {
  public:
   void text(std::string_view field, std::string_view value, std::size_t limit, bool multiline) {
     if (!is_valid_utf8(value)) {
-      add(field, "is not valid UTF-8 text");
+      add(field, "not_utf8", "is not valid UTF-8 text");
     } else if (code_points(value) > limit) {
-      add(field, "is longer than " + with_thousands(limit) + " characters");
+      add(field, "too_long_characters", "is longer than " + with_thousands(limit) + " characters",
+          {{"limit", std::to_string(limit)}});
     } else if (std::any_of(value.begin(), value.end(), [&](char c) {
                  auto byte = static_cast<unsigned char>(c);
                  auto allowed = multiline && (c == '\n' || c == '\t' || c == '\r');
                  return (byte < 0x20 && !allowed) || byte == 0x7F;
                })) {
-      add(field, "contains control characters");
+      add(field, "control_characters", "contains control characters");
     }
   }
-  void required(std::string_view field, std::string_view value, std::string message) {
-    if (trim_blanks(value).empty()) add(field, std::move(message));
+  void required(std::string_view field, std::string_view value, std::string_view key,
+                std::string message) {
+    if (trim_blanks(value).empty()) add(field, key, std::move(message));
   }
-  void add(std::string_view field, std::string message) {
-    problems_.push_back({std::string(field), std::move(message)});
+  void add(std::string_view field, std::string_view key, std::string message,
+           std::vector<std::pair<std::string, std::string>> arguments = {}) {
+    problems_.push_back(
+        {std::string(field), std::move(message), std::string(key), std::move(arguments)});
   }
   std::vector<FieldProblem> take() { return std::move(problems_); }
 
@@ -148,40 +152,48 @@ std::optional<CheckStatus> parse_check_status(std::string_view name) {
 
 std::vector<FieldProblem> check_plan_problems(const CheckPlan& plan) {
   Checker check;
-  check.required("title", plan.title, "is required");
+  check.required("title", plan.title, "required", "is required");
   check.text("title", plan.title, kMaxTitle, false);
   if (plan.task == CheckTask::answer)
-    check.required("question", plan.question, "is required for a check that asks a question");
+    check.required("question", plan.question, "question_required",
+                   "is required for a check that asks a question");
   check.text("question", plan.question, kMaxQuestion, true);
   check.text("expected_answer", plan.expected_answer, kMaxExpectedAnswer, true);
   if (!plan.starts_at.empty() && !parse_utc_seconds(plan.starts_at))
-    check.add("starts_at", "is not a UTC time of the form 2026-12-08T14:00:00Z");
+    check.add("starts_at", "not_utc_time", "is not a UTC time of the form 2026-12-08T14:00:00Z");
   if (plan.window_hours < 1 || plan.window_hours > kMaxWindowHours)
-    check.add("window_hours", "must be between 1 and " + std::to_string(kMaxWindowHours));
+    check.add("window_hours", "between", "must be between 1 and " + std::to_string(kMaxWindowHours),
+              {{"min", "1"}, {"max", std::to_string(kMaxWindowHours)}});
   if (plan.reminder_percent < 0 || plan.reminder_percent > kMaxReminderPercent)
-    check.add("reminder_percent",
-              "must be between 0 (no reminder) and " + std::to_string(kMaxReminderPercent));
+    check.add("reminder_percent", "reminder_range",
+              "must be between 0 (no reminder) and " + std::to_string(kMaxReminderPercent),
+              {{"max", std::to_string(kMaxReminderPercent)}});
   check.text("pairing_seed", plan.pairing_seed, kMaxSeed, false);
 
   const auto& target = plan.target;
   for (std::size_t i = 0; i < target.states.size(); ++i) {
     if (!is_alpha2(target.states[i]))
-      check.add(indexed("target.states", i), "is not an ISO 3166-1 alpha-2 code such as \"FR\"");
+      check.add(indexed("target.states", i), "not_alpha2",
+                "is not an ISO 3166-1 alpha-2 code such as \"FR\"");
   }
   for (std::size_t i = 0; i < target.regions.size(); ++i) {
     if (!is_m49(target.regions[i]))
-      check.add(indexed("target.regions", i), "is not a UN M49 region code such as \"150\"");
+      check.add(indexed("target.regions", i), "not_m49",
+                "is not a UN M49 region code such as \"150\"");
   }
   const auto& levels = target.levels;
-  if (levels.empty()) check.add("target.levels", "at least one level is required");
+  if (levels.empty())
+    check.add("target.levels", "level_required", "at least one level is required");
   for (auto level : {Level::policy, Level::technical, Level::structure}) {
     if (std::count(levels.begin(), levels.end(), level) > 1)
-      check.add("target.levels", "lists \"" + std::string(level_name(level)) + "\" more than once");
+      check.add("target.levels", "level_repeated",
+                "lists \"" + std::string(level_name(level)) + "\" more than once",
+                {{"level", std::string(level_name(level))}});
   }
   if (plan.task == CheckTask::bilateral && !levels.empty() &&
       std::none_of(levels.begin(), levels.end(),
                    [](Level level) { return level != Level::structure; })) {
-    check.add("target.levels",
+    check.add("target.levels", "bilateral_levels",
               "a bilateral check is between points of contact: add the policy or technical level");
   }
   return check.take();

@@ -49,27 +49,36 @@ class Checker {
  public:
   void text(std::string_view field, std::string_view value, std::size_t limit = kMaxText) {
     if (!is_valid_utf8(value)) {
-      add(field, "is not valid UTF-8 text");
+      add(field, "not_utf8", "is not valid UTF-8 text");
     } else if (value.size() > limit) {
-      add(field, "is longer than " + std::to_string(limit) + " bytes");
+      add(field, "too_long_bytes", "is longer than " + std::to_string(limit) + " bytes",
+          {{"limit", std::to_string(limit)}});
     } else if (std::any_of(value.begin(), value.end(), [](char c) {
                  auto byte = static_cast<unsigned char>(c);
                  return (byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7F;
                })) {
-      add(field, "contains control characters");
+      add(field, "control_characters", "contains control characters");
     }
   }
   void required(std::string_view field, std::string_view value) {
-    if (trim_blanks(value).empty()) add(field, "is required");
+    if (trim_blanks(value).empty()) add(field, "required", "is required");
   }
-  void absent(std::string_view field, std::string_view value, std::string_view kind) {
-    if (!value.empty()) add(field, "does not apply to a " + std::string(kind));
+  void absent(std::string_view field, std::string_view value, EntryKind kind) {
+    if (value.empty()) return;
+    if (kind == EntryKind::poc) {
+      add(field, "not_for_poc", "does not apply to a point of contact");
+    } else {
+      add(field, "not_for_structure", "does not apply to a national structure");
+    }
   }
   void email(std::string_view field, std::string_view value) {
-    if (!value.empty() && !plausible_email(value)) add(field, "is not an e-mail address");
+    if (!value.empty() && !plausible_email(value))
+      add(field, "not_email", "is not an e-mail address");
   }
-  void add(std::string_view field, std::string message) {
-    problems_.push_back({std::string(field), std::move(message)});
+  void add(std::string_view field, std::string_view key, std::string message,
+           std::vector<std::pair<std::string, std::string>> arguments = {}) {
+    problems_.push_back(
+        {std::string(field), std::move(message), std::string(key), std::move(arguments)});
   }
   std::vector<FieldProblem> take() { return std::move(problems_); }
 
@@ -128,52 +137,61 @@ std::vector<FieldProblem> contact_problems(const Contact& contact, EntryKind kin
   check.email("personal_email", contact.personal_email);
 
   if (kind == EntryKind::poc) {
-    check.absent("short_name", contact.short_name, "point of contact");
-    check.absent("constituency", contact.constituency, "point of contact");
-    check.absent("website", contact.website, "point of contact");
+    check.absent("short_name", contact.short_name, kind);
+    check.absent("constituency", contact.constituency, kind);
+    check.absent("website", contact.website, kind);
     if (contact.structure_type != StructureType::other)
-      check.add("structure_type", "does not apply to a point of contact");
+      check.add("structure_type", "not_for_poc", "does not apply to a point of contact");
     // Without any address the entry cannot serve its one purpose: being reached.
     if (contact.functional_email.empty() && contact.personal_email.empty())
-      check.add("functional_email", "a functional or personal e-mail address is required");
+      check.add("functional_email", "email_required",
+                "a functional or personal e-mail address is required");
   } else {
-    check.absent("institution", contact.institution, "national structure");
-    check.absent("position", contact.position, "national structure");
-    check.absent("personal_email", contact.personal_email, "national structure");
-    check.absent("deputy_id", contact.deputy_id, "national structure");
+    check.absent("institution", contact.institution, kind);
+    check.absent("position", contact.position, kind);
+    check.absent("personal_email", contact.personal_email, kind);
+    check.absent("deputy_id", contact.deputy_id, kind);
     check.required("functional_email", contact.functional_email);
   }
   if (!contact.website.empty() && !contact.website.starts_with("https://"))
-    check.add("website", "must be an https:// address");
+    check.add("website", "not_https", "must be an https:// address");
   if (contact.around_the_clock && !contact.hours.empty())
-    check.add("hours", "must be empty when the contact is reachable 24/7");
+    check.add("hours", "hours_around_the_clock",
+              "must be empty when the contact is reachable 24/7");
 
   if (contact.phones.size() > kMaxPhones)
-    check.add("phones", "at most " + std::to_string(kMaxPhones) + " numbers");
+    check.add("phones", "at_most_phones", "at most " + std::to_string(kMaxPhones) + " numbers",
+              {{"limit", std::to_string(kMaxPhones)}});
   std::size_t around_the_clock = 0;
   for (std::size_t i = 0; i < contact.phones.size(); ++i) {
     const auto& phone = contact.phones[i];
     if (!is_e164(phone.number))
-      check.add(indexed("phones", i, "number"), "is not an international number (+…)");
+      check.add(indexed("phones", i, "number"), "not_phone", "is not an international number (+…)");
     check.text(indexed("phones", i, "label"), phone.label);
     if (phone.around_the_clock) ++around_the_clock;
   }
-  if (around_the_clock > 1) check.add("phones", "at most one number can be the 24/7 number");
+  if (around_the_clock > 1)
+    check.add("phones", "one_around_the_clock", "at most one number can be the 24/7 number");
 
   if (contact.languages.size() > kMaxLanguages)
-    check.add("languages", "at most " + std::to_string(kMaxLanguages) + " languages");
+    check.add("languages", "at_most_languages",
+              "at most " + std::to_string(kMaxLanguages) + " languages",
+              {{"limit", std::to_string(kMaxLanguages)}});
   for (std::size_t i = 0; i < contact.languages.size(); ++i) {
     const auto& tag = contact.languages[i];
     if (tag.empty() || tag.size() > 35 || !std::all_of(tag.begin(), tag.end(), [](char c) {
           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                  c == '-';
         })) {
-      check.add("languages[" + std::to_string(i) + "]", "is not a language tag");
+      check.add("languages[" + std::to_string(i) + "]", "not_language_tag",
+                "is not a language tag");
     }
   }
 
   if (contact.channels.size() > kMaxChannels)
-    check.add("channels", "at most " + std::to_string(kMaxChannels) + " channels");
+    check.add("channels", "at_most_channels",
+              "at most " + std::to_string(kMaxChannels) + " channels",
+              {{"limit", std::to_string(kMaxChannels)}});
   for (std::size_t i = 0; i < contact.channels.size(); ++i) {
     check.required(indexed("channels", i, "kind"), contact.channels[i].kind);
     check.text(indexed("channels", i, "kind"), contact.channels[i].kind);
@@ -182,7 +200,7 @@ std::vector<FieldProblem> contact_problems(const Contact& contact, EntryKind kin
   }
   if (contact.openpgp) {
     // The armored key is bounded by the key reader; the fingerprint comes from it.
-    if (contact.openpgp->armored.empty()) check.add("openpgp_key", "is empty");
+    if (contact.openpgp->armored.empty()) check.add("openpgp_key", "empty", "is empty");
   }
   return check.take();
 }

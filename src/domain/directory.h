@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
+
 namespace liaison::domain {
 
 //! What a directory entry describes: a nominated point of contact (a person or a functional role
@@ -83,13 +85,11 @@ struct Contact {
 };
 
 //! A reason an input is refused, naming the field as the API, the CSV header and the forms do
-//! ("phones[1].number", "languages").
-struct FieldProblem {
-  std::string field;
-  std::string message;
-
-  friend bool operator==(const FieldProblem&, const FieldProblem&) = default;
-};
+//! ("phones[1].number", "languages"), in English (`message`) and as a stable key with arguments
+//! (`key`, one of kProblemKeys in domain/problems.h; `arguments` such as {"limit", "500"}) that
+//! the pages word in the reader's language. The same shape as the details an invalid_argument
+//! carries, so that services pass the problems on as they are.
+using FieldProblem = ErrorDetail;
 
 //! Checks what can be checked without outside help: required fields for the kind, fields that
 //! belong to the other kind left empty, e-mail plausibility, at most one 24/7 phone, phone

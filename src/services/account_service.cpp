@@ -230,12 +230,14 @@ Result<AcceptedInvitation> AccountService::accept_invitation(std::string_view se
                                                              const std::string& address) {
   auto view = open_invitation(secret);
   if (!view) return view.error();
-  if (auto problem = domain::password_problem(password, view->email))
-    return Error::invalid_argument("password: " + *problem);
+  if (auto problem = domain::password_problem_of(password, view->email))
+    return Error::invalid_field("password", std::string(problem->key),
+                                std::string(problem->message));
   auto step = verify_totp(view->totp_secret, totp_code, clock_.now(), 0);
   if (!step) {
-    return Error::invalid_argument(
-        "code: this is not the code the authenticator app shows now. Check that the app added "
+    return Error::invalid_field(
+        "code", "wrong_code",
+        "this is not the code the authenticator app shows now. Check that the app added "
         "this account and that the device's clock is right.");
   }
   // Argon2id takes tens of milliseconds: hash before the write transaction, not inside it.
@@ -416,9 +418,11 @@ Result<void> AccountService::change_password(const Actor& actor, std::string_vie
   if (!credentials) return credentials.error();
   if (!*credentials) return Error::not_found("no account has this identifier");
   if (!verify_password((*credentials)->password_hash, current_password))
-    return Error::invalid_argument("current_password: this is not your current password");
-  if (auto problem = domain::password_problem(new_password, (*credentials)->account.email))
-    return Error::invalid_argument("new_password: " + *problem);
+    return Error::invalid_field("current_password", "not_current_password",
+                                "this is not your current password");
+  if (auto problem = domain::password_problem_of(new_password, (*credentials)->account.email))
+    return Error::invalid_field("new_password", std::string(problem->key),
+                                std::string(problem->message));
   auto hashed = hash_password(new_password);
   if (!hashed) return hashed.error();
   return database_.transact(
@@ -447,14 +451,16 @@ Result<void> AccountService::set_preferences(const Actor& actor, std::string_vie
     for (auto each : domain::kLanguages)
       if (domain::language_code(each) == language) chosen = each;
     if (!chosen)
-      return Error::invalid_argument("language: must be one of ar, zh, en, fr, ru, es, or empty");
+      return Error::invalid_field("language", "not_page_language",
+                                  "must be one of ar, zh, en, fr, ru, es, or empty");
   }
   std::string zone;
   if (!time_zone.empty()) {
     auto canonical = canonical_time_zone(time_zone);
     if (!canonical)
-      return Error::invalid_argument(fmt::format(
-          "time_zone: \"{}\" is not an IANA time zone such as Europe/Vienna", time_zone));
+      return Error::invalid_field(
+          "time_zone", "not_time_zone",
+          fmt::format("\"{}\" is not an IANA time zone such as Europe/Vienna", time_zone));
     zone = *canonical;
   }
   return database_.transact(
@@ -483,7 +489,8 @@ Result<std::vector<std::string>> AccountService::regenerate_recovery_codes(
   if (!credentials) return credentials.error();
   if (!*credentials) return Error::not_found("no account has this identifier");
   if (!verify_password((*credentials)->password_hash, password))
-    return Error::invalid_argument("password: this is not your current password");
+    return Error::invalid_field("password", "not_current_password",
+                                "this is not your current password");
   std::vector<std::string> hashes;
   auto codes = new_recovery_codes(hashes);
   return database_.transact(

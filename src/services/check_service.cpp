@@ -39,13 +39,6 @@ Result<void> allow(const Actor& actor, Action action, const Resource& resource) 
   return Error::forbidden("you may not " + std::string(domain::action_name(action)) + " here");
 }
 
-std::string joined(const std::vector<domain::FieldProblem>& problems) {
-  std::string text;
-  for (const auto& problem : problems)
-    text += (text.empty() ? "" : "; ") + problem.field + ": " + problem.message;
-  return text;
-}
-
 std::string address_of(const domain::Contact& contact) {
   return contact.functional_email.empty() ? contact.personal_email : contact.functional_email;
 }
@@ -146,8 +139,9 @@ Result<void> members_only(const OrganisationMembers& members, const domain::Chec
     bool member = std::any_of(members.members.begin(), members.members.end(),
                               [&](const domain::State& s) { return s.alpha2 == state; });
     if (!member)
-      return Error::invalid_argument("target.states: " + state + " is not a member of " +
-                                     members.organisation.code);
+      return Error::invalid_field("target.states", "not_member",
+                                  state + " is not a member of " + members.organisation.code,
+                                  {{"state", state}, {"organisation", members.organisation.code}});
   }
   return {};
 }
@@ -212,7 +206,7 @@ Result<store::CheckRecord> CheckService::create(const Actor& actor, const std::s
   const auto& org = (*members)->organisation;
   LIAISON_TRY(allow(actor, Action::run_checks, Resource::organisation(org.id)));
   if (auto problems = domain::check_plan_problems(plan); !problems.empty())
-    return Error::invalid_argument(joined(problems));
+    return Error::invalid_fields(std::move(problems));
   LIAISON_TRY(members_only(**members, plan));
   store::CheckRecord check;
   check.id = new_id(clock_, random_);
@@ -233,7 +227,7 @@ Result<store::CheckRecord> CheckService::create(const Actor& actor, const std::s
 Result<store::CheckRecord> CheckService::update(const Actor& actor, const std::string& id,
                                                 const domain::CheckPlan& plan) {
   if (auto problems = domain::check_plan_problems(plan); !problems.empty())
-    return Error::invalid_argument(joined(problems));
+    return Error::invalid_fields(std::move(problems));
   return database_.transact(
       store::Access::write, [&](store::Connection& connection) -> Result<store::CheckRecord> {
         auto loaded = load_as(connection, actor, id, Action::run_checks);
@@ -842,7 +836,8 @@ Result<void> CheckService::record_call(const Actor& actor, const std::string& id
         if (!*recipient || (*recipient)->check_id != check.id)
           return Error::not_found("no such recipient in this check");
         if (domain::normalise_code(code).empty())
-          return Error::invalid_argument("code: say the code the point of contact read out");
+          return Error::invalid_field("code", "code_required",
+                                      "say the code the point of contact read out");
         auto& r = **recipient;
         const auto now = format_utc(clock_.now());
         bool right = domain::normalise_code(code) == domain::normalise_code(r.code);

@@ -37,13 +37,6 @@ struct DirectoryService::Context {
 
 namespace {
 
-std::string joined(const std::vector<domain::FieldProblem>& problems) {
-  std::string text;
-  for (const auto& problem : problems)
-    text += (text.empty() ? "" : "; ") + problem.field + ": " + problem.message;
-  return text;
-}
-
 Result<void> allow(const Actor& actor, Action action, const Resource& resource) {
   if (domain::authorize(actor.principal, action, resource)) return {};
   return Error::forbidden("you may not " + std::string(domain::action_name(action)) + " here");
@@ -110,21 +103,23 @@ std::vector<domain::FieldProblem> DirectoryService::normalise(domain::Contact& c
     if (auto e164 = to_e164(number, state)) {
       number = *e164;
     } else {
-      problems.push_back({"phones[" + std::to_string(i) + "].number", e164.error().message});
+      problems.push_back(
+          {"phones[" + std::to_string(i) + "].number", e164.error().message, "not_phone_number"});
     }
   }
   for (std::size_t i = 0; i < contact.languages.size(); ++i) {
     if (auto tag = canonical_language_tag(contact.languages[i])) {
       contact.languages[i] = *tag;
     } else {
-      problems.push_back({"languages[" + std::to_string(i) + "]", tag.error().message});
+      problems.push_back(
+          {"languages[" + std::to_string(i) + "]", tag.error().message, "not_language_tag"});
     }
   }
   if (!contact.time_zone.empty()) {
     if (auto zone = canonical_time_zone(contact.time_zone)) {
       contact.time_zone = *zone;
     } else {
-      problems.push_back({"time_zone", zone.error().message});
+      problems.push_back({"time_zone", zone.error().message, "not_time_zone"});
     }
   }
   if (contact.openpgp) {
@@ -173,11 +168,13 @@ Result<domain::DirectoryRules> DirectoryService::set_rules(const Actor& actor,
   const auto& id = found->organisation.id;
   LIAISON_TRY(allow(actor, Action::manage_directory, Resource::organisation(id)));
   if (rules.reconfirm_months < 1 || rules.reconfirm_months > 60)
-    return Error::invalid_argument("reconfirm_months: must be between 1 and 60");
+    return Error::invalid_field("reconfirm_months", "between", "must be between 1 and 60",
+                                {{"min", "1"}, {"max", "60"}});
   if (rules.change_notice_days < 1 || rules.change_notice_days > 365)
-    return Error::invalid_argument("change_notice_days: must be between 1 and 365");
+    return Error::invalid_field("change_notice_days", "between", "must be between 1 and 365",
+                                {{"min", "1"}, {"max", "365"}});
   auto zone = canonical_time_zone(rules.time_zone);
-  if (!zone) return Error::invalid_argument("time_zone: " + zone.error().message);
+  if (!zone) return Error::invalid_field("time_zone", "not_time_zone", zone.error().message);
   rules.time_zone = *zone;
   return database_.transact(
       store::Access::write, [&](store::Connection& connection) -> Result<domain::DirectoryRules> {
@@ -341,14 +338,15 @@ Result<DirectoryEntry> DirectoryService::create(const Actor& actor, const std::s
   if (!found) return found.error();
   const auto& id = found->organisation.id;
   if (found->members.count(state) == 0)
-    return Error::invalid_argument("state: " + state + " is not a member of " +
-                                   found->organisation.code);
+    return Error::invalid_field("state", "not_member",
+                                state + " is not a member of " + found->organisation.code,
+                                {{"state", state}, {"organisation", found->organisation.code}});
   LIAISON_TRY(allow(actor, Action::edit_entries, Resource::state_in(id, state)));
   auto kind = domain::kind_for(level);
   if (auto problems = normalise(contact, kind, state); !problems.empty())
-    return Error::invalid_argument(joined(problems));
+    return Error::invalid_fields(std::move(problems));
   if (!note.effective_on.empty() && !domain::parse_date(note.effective_on))
-    return Error::invalid_argument("effective_on: must be a date, YYYY-MM-DD");
+    return Error::invalid_field("effective_on", "not_date", "must be a date, YYYY-MM-DD");
   auto profile = reference_.state(state);
   if (!profile) return profile.error();
   auto today = today_in(clock_, found->rules.time_zone);
@@ -360,7 +358,8 @@ Result<DirectoryEntry> DirectoryService::create(const Actor& actor, const std::s
           auto deputy = store.entry(contact.deputy_id);
           if (!deputy) return deputy.error();
           if (!*deputy || (*deputy)->state != state || (*deputy)->kind != domain::EntryKind::poc)
-            return Error::invalid_argument("deputy_id: not a point of contact of " + state);
+            return Error::invalid_field("deputy_id", "deputy_not_poc",
+                                        "not a point of contact of " + state, {{"state", state}});
         }
         auto now = format_utc(clock_.now());
         auto entry_id = new_id(clock_, random_);
@@ -429,12 +428,15 @@ Result<DirectoryEntry> DirectoryService::record(const Actor& actor, const Contex
                                          std::string(domain::level_name(*level)));
         if (!version.contact.deputy_id.empty()) {
           if (version.contact.deputy_id == entry_id)
-            return Error::invalid_argument("deputy_id: an entry cannot be its own deputy");
+            return Error::invalid_field("deputy_id", "own_deputy",
+                                        "an entry cannot be its own deputy");
           auto deputy = store.entry(version.contact.deputy_id);
           if (!deputy) return deputy.error();
           if (!*deputy || (*deputy)->state != entry.state ||
               (*deputy)->kind != domain::EntryKind::poc)
-            return Error::invalid_argument("deputy_id: not a point of contact of " + entry.state);
+            return Error::invalid_field("deputy_id", "deputy_not_poc",
+                                        "not a point of contact of " + entry.state,
+                                        {{"state", entry.state}});
         }
         auto latest = store.version(entry_id, entry.latest_version);
         if (!latest) return latest.error();
@@ -517,9 +519,9 @@ Result<DirectoryEntry> DirectoryService::update(const Actor& actor, const std::s
                     Resource::state_in(found->organisation.id, (*existing)->state)));
   if (auto problems = normalise(contact, domain::kind_for(level), (*existing)->state);
       !problems.empty())
-    return Error::invalid_argument(joined(problems));
+    return Error::invalid_fields(std::move(problems));
   if (!note.effective_on.empty() && !domain::parse_date(note.effective_on))
-    return Error::invalid_argument("effective_on: must be a date, YYYY-MM-DD");
+    return Error::invalid_field("effective_on", "not_date", "must be a date, YYYY-MM-DD");
   EntryVersion version;
   version.contact = std::move(contact);
   version.reason = note.reason;
@@ -611,8 +613,10 @@ Result<DirectoryEntry> DirectoryService::nominate(const Actor& actor, const std:
         // theirs to share is shown by their right to edit it somewhere it is nominated.
         LIAISON_TRY(allow(actor, Action::edit_entries, Resource::state_in(id, entry.state)));
         if (found->members.count(entry.state) == 0)
-          return Error::invalid_argument("state: " + entry.state + " is not a member of " +
-                                         found->organisation.code);
+          return Error::invalid_field(
+              "state", "not_member",
+              entry.state + " is not a member of " + found->organisation.code,
+              {{"state", entry.state}, {"organisation", found->organisation.code}});
         if (domain::kind_for(level) != entry.kind)
           return Error::invalid_argument("level: does not fit a " +
                                          std::string(entry_kind_name(entry.kind)));

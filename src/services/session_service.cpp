@@ -340,18 +340,24 @@ Result<IssuedToken> SessionService::issue_token(const Actor& actor, std::string 
     return Error::forbidden("You may not issue tokens.");
   name = std::string(trim_blanks(name));
   if (name.empty() || name.size() > 100 || !is_valid_utf8(name))
-    return Error::invalid_argument("name: say what the token is for (at most 100 bytes)");
-  if (scopes.empty()) return Error::invalid_argument("scopes: choose at least one");
+    return Error::invalid_field("name", "token_name",
+                                "say what the token is for (at most 100 bytes)");
+  if (scopes.empty()) return Error::invalid_field("scopes", "no_scope", "choose at least one");
   for (auto scope : scopes) {
     if (!domain::scope_usable(actor.principal.grants, scope)) {
-      return Error::invalid_argument(fmt::format("scopes: your roles give \"{}\" nothing to do",
-                                                 domain::token_scope_name(scope)));
+      return Error::invalid_field(
+          "scopes", "scope_unusable",
+          fmt::format("your roles give \"{}\" nothing to do", domain::token_scope_name(scope)),
+          {{"scope", std::string(domain::token_scope_name(scope))}});
     }
   }
-  if (lifetime < std::chrono::hours(1) || lifetime > settings_.token_max_lifetime)
-    return Error::invalid_argument(fmt::format(
-        "expires_in_days: between 1 hour and {} days",
-        std::chrono::duration_cast<std::chrono::hours>(settings_.token_max_lifetime).count() / 24));
+  if (lifetime < std::chrono::hours(1) || lifetime > settings_.token_max_lifetime) {
+    const auto days =
+        std::chrono::duration_cast<std::chrono::hours>(settings_.token_max_lifetime).count() / 24;
+    return Error::invalid_field("expires_in_days", "token_lifetime",
+                                fmt::format("between 1 hour and {} days", days),
+                                {{"count", std::to_string(days)}});
+  }
   std::sort(scopes.begin(), scopes.end());
   scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
 

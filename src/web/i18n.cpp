@@ -252,6 +252,20 @@ std::string format_date_time(Language language, std::string_view utc_text, std::
   return std::string(utc_text.substr(0, std::min<std::size_t>(utc_text.size(), 16)));
 }
 
+std::string format_date(Language language, std::string_view iso_date) {
+  auto instant = parse_utc_seconds(std::string(iso_date) + "T00:00:00Z");
+  if (iso_date.size() != 10 || !instant) return std::string(iso_date);
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::DateFormat> format(
+      icu::DateFormat::createInstanceForSkeleton("yMMMMd", formatting_locale(language), status));
+  if (U_FAILURE(status) || !format) return std::string(iso_date);
+  // A date names a day, not an instant: formatted in UTC, where it was made, it stays that day.
+  format->adoptTimeZone(icu::TimeZone::createTimeZone("UTC"));
+  icu::UnicodeString out;
+  format->format(static_cast<UDate>(instant->time_since_epoch().count()) * 1000.0, out);
+  return utf8(out);
+}
+
 namespace {
 
 // One collator per language, made once; compare and sort keys are const, but ICU documents

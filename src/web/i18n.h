@@ -91,6 +91,10 @@ std::string format_date_time(domain::Language language, std::chrono::sys_seconds
 std::string format_date_time(domain::Language language, std::string_view utc_text,
                              std::string_view iana);
 
+//! A calendar date ("2026-12-07") as `language` writes it, with the month in words ("7 December
+//! 2026", "7 décembre 2026", "2026年12月7日"); a text that is not one comes back as it is.
+std::string format_date(domain::Language language, std::string_view iso_date);
+
 //! The key ICU's collator for `language` sorts `text` by (compare with <): lists of names sort
 //! as readers of the language expect (Å after Z in Swedish rules, not here; accents after the
 //! plain letter; Cyrillic and Arabic in their own order).

@@ -17,7 +17,8 @@
 //       DE's focal point: home, the state page with its editing actions, the entry form and the
 //         form refused with its problems
 //       the secretariat: home, /directory, /directory/OSCE, a state page, an entry page, search,
-//         freshness, /account/sessions, /account/tokens, /account/password,
+//         freshness, /account/sessions, /account/tokens, /account/password, /account/preferences
+//         (and its refusal of a wrong time zone),
 //         /account/recovery-codes, /checks/OSCE (empty, then with the check), /checks/OSCE/new
 //         (and refused with an empty title), the draft with its preview, the running check with
 //         its answer and charts, its printable report, DE's history of checks
@@ -351,6 +352,15 @@ async function main() {
   await checkPage(secretariat, 'tokens', '/account/tokens');
   await checkPage(secretariat, 'password', '/account/password');
   await checkPage(secretariat, 'recovery-codes', '/account/recovery-codes');
+  await checkPage(secretariat, 'preferences', '/account/preferences');
+  for (const lang of kLanguages) {
+    step(`preferences-error (${lang}): a time zone that does not exist is refused`);
+    await visit(secretariat, inLanguage('/account/preferences', lang));
+    await secretariat.locator('#time_zone').fill('Europe/Atlantis');
+    await clickAndWait(secretariat, secretariat.locator('form[action="/account/preferences"] button[type=submit]'));
+    await expectVisible(secretariat, '#time-zone-error', 'the preferences after a wrong time zone');
+    await expectPage(secretariat, 'preferences-error', lang);
+  }
 
   // ---- the secretariat: a check from composing to its results ----
   await checkPage(secretariat, 'checks-empty', `/checks/${kOrganisation}`);

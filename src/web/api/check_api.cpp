@@ -84,7 +84,7 @@ int integer_member(const json::object& body, std::string_view name, int fallback
   const auto* value = body.if_contains(name);
   if (!value) return fallback;
   if (!value->is_int64() || value->as_int64() < -1'000'000 || value->as_int64() > 1'000'000) {
-    problems.push_back({std::string(name), "must be a whole number"});
+    problems.push_back({std::string(name), "must be a whole number", "not_whole_number"});
     return fallback;
   }
   return static_cast<int>(value->as_int64());

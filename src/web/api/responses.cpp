@@ -25,8 +25,11 @@ Response field_problems(const RequestContext& context,
   Problem problem{http::status::unprocessable_entity,
                   std::to_string(problems.size()) + " field(s) need attention"};
   boost::json::array errors;
-  for (const auto& each : problems)
-    errors.push_back(boost::json::object{{"field", each.field}, {"message", each.message}});
+  for (const auto& each : problems) {
+    boost::json::object item{{"field", each.field}, {"message", each.message}};
+    if (!each.key.empty()) item["key"] = each.key;
+    errors.push_back(std::move(item));
+  }
   problem.extensions["errors"] = std::move(errors);
   return context.problem(problem);
 }

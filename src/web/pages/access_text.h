@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,11 +36,54 @@ inline std::string marked_up(const std::string& sentence, std::string_view value
   return html;
 }
 
-//! A field error that the account and session services give in English ("password: The
-//! password must have at least 12 characters.", "scopes: choose at least one"), worded in
-//! `language`, without its field. The services' wording is the key to the catalogue here; a
-//! message this list does not know yet is shown as the service wrote it (field_message).
+//! The access catalogue's wording of the keys the account and session services give their field
+//! problems (Error::details; domain::password_problem_of), with the detail's arguments.
+inline std::optional<std::string> keyed_field_error(domain::Language language, const Error& error) {
+  if (error.details.empty()) return std::nullopt;
+  const auto& detail = error.details.front();
+  struct Keyed {
+    std::string_view problem;
+    std::string_view key;
+  };
+  static constexpr Keyed kKeyed[] = {
+      {"password_not_text", "access.password.not_text"},
+      {"password_too_short", "access.password.too_short"},
+      {"password_too_long", "access.password.too_long"},
+      {"password_is_email", "access.password.is_email"},
+      {"not_current_password", "access.password.not_current"},
+      {"wrong_code", "access.invitation.wrong_code"},
+      {"token_name", "access.tokens.error.name"},
+      {"no_scope", "access.tokens.error.no_scope"},
+  };
+  for (const auto& keyed : kKeyed)
+    if (detail.key == keyed.problem) return translate(language, keyed.key);
+  auto argument = [&](std::string_view name) -> std::string_view {
+    for (const auto& [each, value] : detail.arguments)
+      if (each == name) return value;
+    return {};
+  };
+  if (detail.key == "scope_unusable")
+    return translate(language, "access.tokens.error.scope_unusable",
+                     {{"scope", argument("scope")}});
+  if (detail.key == "token_lifetime") {
+    const auto text = argument("count");
+    std::int64_t days = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
+    if (ec == std::errc() && end != text.data())
+      return translate(language, "access.tokens.error.lifetime", {{"count", days}});
+  }
+  // Keys the problem catalogue knows (problem.<key>); the English message otherwise.
+  if (!detail.key.empty()) return problem_text(language, detail);
+  return std::nullopt;
+}
+
+//! A field error that the account and session services give ("password: The password must have
+//! at least 12 characters.", "scopes: choose at least one"), worded in `language`, without its
+//! field: by the problem's key when the service gives one (keyed_field_error), else by the
+//! English wording, which is the key to the catalogue here; a message this list does not know
+//! is shown as the service wrote it (field_message).
 inline std::string field_error(domain::Language language, const Error& error) {
+  if (auto keyed = keyed_field_error(language, error)) return *std::move(keyed);
   const auto text = field_message(error);
   struct Known {
     std::string_view text;

@@ -253,8 +253,11 @@ class CheckPages {
             context, "/checks/" + organisation_code(resource.organisation_id) + "/" + created->id);
       if (created.error().code != ErrorCode::invalid_argument)
         return context.error(created.error());
-      problems = problems_of(created.error());
+      problems = problems_of(created.error(), context.language());
     }
+    // The form's own reading of the plan and the service both give keyed problems.
+    for (auto& problem : problems)
+      problem.message = problem_text(context.language(), problem);
     form.problems = std::move(problems);
     return compose_page(context, form, http::status::unprocessable_entity);
   }
@@ -322,8 +325,11 @@ class CheckPages {
       }
       if (code != ErrorCode::invalid_argument)
         return refusal(context, recorded.error(), "checks.error.no_recipient");
-      // The code that was not said: in the service's words, like the compose form's problems.
-      return check(context, {{}, {}, recorded.error().message, http::status::bad_request});
+      // The code that was not said, in the reader's words like the compose form's problems.
+      const auto& error = recorded.error();
+      auto text = error.details.empty() ? error.message
+                                        : problem_text(context.language(), error.details.front());
+      return check(context, {{}, {}, std::move(text), http::status::bad_request});
     }
     return PageRenderer::redirect(context, check_href(context, id) + "?called=1");
   }

@@ -475,7 +475,7 @@ class DirectoryPages {
     if (!created) {
       if (created.error().code != ErrorCode::invalid_argument)
         return refused(context, created.error());
-      form.problems = problems_of(created.error());
+      form.problems = problems_of(created.error(), context.language());
       return form_page(context, form, new_title(context, resource.state),
                        http::status::unprocessable_entity);
     }
@@ -531,7 +531,7 @@ class DirectoryPages {
                                                        language,
                                                        "directory.error.changed_meanwhile",
                                                        {{"version", std::int64_t{form.based_on}}})}}
-              : problems_of(updated.error());
+              : problems_of(updated.error(), language);
       return form_page(context, form, edit_title(context, form.contact.name),
                        code_of_error == ErrorCode::conflict ? http::status::conflict
                                                             : http::status::unprocessable_entity);
@@ -642,11 +642,11 @@ class DirectoryPages {
       item.set("name", row.name);
       item.set("href", "/directory/" + code + "/states/" + row.item->state);
       item.set("entries", std::to_string(row.item->entries));
-      item.set("confirmed_on", row.item->confirmed_on);
-      item.set("due_on", row.item->due_on);
+      item.set("confirmed_on", format_date(language, row.item->confirmed_on));
+      item.set("due_on", format_date(language, row.item->due_on));
       item.set("freshness", std::string(domain::freshness_name(row.item->freshness)));
       item.set("freshness_label", freshness_label(row.item->freshness, language));
-      item.set("verified_at", row.item->verified_at.substr(0, 10));
+      item.set("verified_at", format_date(language, row.item->verified_at.substr(0, 10)));
       rows.push_back(item);
     }
     // Regions by name, as the reader's language sorts them.

@@ -105,7 +105,8 @@ mustache::data secretariat_part(const RequestContext& context, Names& names,
     const bool never = line->freshness == domain::Freshness::never_confirmed;
     row.set("status", translate(language, never ? "home.never_confirmed" : "home.overdue"));
     row.set("status_class", "badge " + std::string(domain::freshness_name(line->freshness)));
-    row.set("due_on", line->due_on.empty() ? std::string("—") : line->due_on);
+    row.set("due_on",
+            line->due_on.empty() ? std::string("—") : format_date(language, line->due_on));
     overdue_rows.push_back(row);
   }
   data.set("overdue", overdue_rows);
@@ -185,20 +186,22 @@ mustache::data focal_part(const RequestContext& context, Names& names,
   data.set("new_entry_href", "/directory/" + code + "/states/" + part.state + "/new");
   data.set("history_href", "/directory/" + code + "/states/" + part.state + "/checks");
   const auto& freshness = part.freshness;
+  const auto due = format_date(language, freshness.due_on);
   std::string owed;
   switch (freshness.freshness) {
     case domain::Freshness::never_confirmed:
       owed = translate(language, "home.reconfirm_never");
       break;
     case domain::Freshness::overdue:
-      owed = translate(language, "home.reconfirm_overdue", {{"due", freshness.due_on}});
+      owed = translate(language, "home.reconfirm_overdue", {{"due", due}});
       break;
     case domain::Freshness::due_soon:
-      owed = translate(language, "home.reconfirm_soon", {{"due", freshness.due_on}});
+      owed = translate(language, "home.reconfirm_soon", {{"due", due}});
       break;
     case domain::Freshness::current:
-      owed = translate(language, "home.reconfirm_current",
-                       {{"confirmed", freshness.confirmed_on}, {"due", freshness.due_on}});
+      owed =
+          translate(language, "home.reconfirm_current",
+                    {{"confirmed", format_date(language, freshness.confirmed_on)}, {"due", due}});
       break;
   }
   data.set("reconfirmation", owed);

@@ -1,6 +1,10 @@
 #include "web/pages/page_renderer.h"
 
+#include <charconv>
+#include <cstdint>
+#include <span>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -163,6 +167,44 @@ std::vector<domain::FieldProblem> problems_of(const Error& error) {
     rest = rest.substr(end + 2);
   }
   return problems;
+}
+
+std::string problem_text(domain::Language language, const ErrorDetail& problem) {
+  if (problem.key.empty()) return problem.message;
+  const auto key = "problem." + problem.key;
+  const auto& all = catalogues();
+  if (!all.has(domain::Language::english, key)) return problem.message;
+  std::vector<MessageArgument> arguments;
+  arguments.reserve(problem.arguments.size());
+  for (const auto& argument : problem.arguments) {
+    const auto& text = argument.second;
+    std::int64_t number = 0;
+    const auto* last = text.data() + text.size();
+    auto [end, ec] = std::from_chars(text.data(), last, number);
+    if (!text.empty() && ec == std::errc() && end == last) {
+      arguments.push_back({argument.first, number});
+    } else {
+      arguments.push_back({argument.first, std::string_view(text)});
+    }
+  }
+  return all.translate(language, key, std::span<const MessageArgument>(arguments));
+}
+
+std::vector<domain::FieldProblem> problems_of(const Error& error, domain::Language language) {
+  if (error.details.empty()) return problems_of(error);
+  std::vector<domain::FieldProblem> problems;
+  problems.reserve(error.details.size());
+  for (const auto& detail : error.details) {
+    auto problem = detail;
+    problem.message = problem_text(language, detail);
+    problems.push_back(std::move(problem));
+  }
+  return problems;
+}
+
+std::string field_message(const Error& error, domain::Language language) {
+  if (error.details.empty()) return field_message(error);
+  return problem_text(language, error.details.front());
 }
 
 }  // namespace liaison::web

@@ -80,4 +80,17 @@ std::string safe_next(std::string_view next);
 //! phones[0].number: …"), for a form to show each beside its field.
 std::vector<domain::FieldProblem> problems_of(const Error& error);
 
+//! A field problem in `language`: the catalogue's "problem.<key>" with the problem's arguments
+//! (those that read as whole numbers are numbers, for plurals), or its English message when it
+//! has no key or the catalogue does not know the key.
+std::string problem_text(domain::Language language, const ErrorDetail& problem);
+
+//! The error's field problems worded in `language` (problem_text), from the details a service
+//! gave, else problems_of(error) in English.
+std::vector<domain::FieldProblem> problems_of(const Error& error, domain::Language language);
+
+//! The first field problem of an error in `language`, without its field; field_message(error)
+//! when the error carries no details.
+std::string field_message(const Error& error, domain::Language language);
+
 }  // namespace liaison::web

@@ -155,14 +155,17 @@ TEST(CheckPlanProblems, AValidPlanHasNone) {
 TEST(CheckPlanProblems, Title) {
   auto plan = valid_plan();
   plan.title = "";
-  EXPECT_EQ(check_plan_problems(plan), (std::vector<FieldProblem>{{"title", "is required"}}));
+  EXPECT_EQ(check_plan_problems(plan),
+            (std::vector<FieldProblem>{{"title", "is required", "required"}}));
   plan.title = "   ";
   EXPECT_EQ(fields(plan), Fields{"title"});
   plan.title = std::string(200, 'x');
   EXPECT_EQ(fields(plan), Fields{});
   plan.title = std::string(201, 'x');
-  EXPECT_EQ(check_plan_problems(plan),
-            (std::vector<FieldProblem>{{"title", "is longer than 200 characters"}}));
+  EXPECT_EQ(
+      check_plan_problems(plan),
+      (std::vector<FieldProblem>{
+          {"title", "is longer than 200 characters", "too_long_characters", {{"limit", "200"}}}}));
   // Characters, not bytes: 200 Cyrillic letters take 400 bytes.
   plan.title.clear();
   for (int i = 0; i < 200; ++i)
@@ -172,18 +175,19 @@ TEST(CheckPlanProblems, Title) {
   EXPECT_EQ(fields(plan), Fields{"title"});
   plan.title = "Check \xff";
   EXPECT_EQ(check_plan_problems(plan),
-            (std::vector<FieldProblem>{{"title", "is not valid UTF-8 text"}}));
+            (std::vector<FieldProblem>{{"title", "is not valid UTF-8 text", "not_utf8"}}));
   plan.title = "Two\nlines";
-  EXPECT_EQ(check_plan_problems(plan),
-            (std::vector<FieldProblem>{{"title", "contains control characters"}}));
+  EXPECT_EQ(
+      check_plan_problems(plan),
+      (std::vector<FieldProblem>{{"title", "contains control characters", "control_characters"}}));
 }
 
 TEST(CheckPlanProblems, QuestionIsRequiredOnlyToAnswer) {
   auto plan = valid_plan();
   plan.task = CheckTask::answer;
-  EXPECT_EQ(
-      check_plan_problems(plan),
-      (std::vector<FieldProblem>{{"question", "is required for a check that asks a question"}}));
+  EXPECT_EQ(check_plan_problems(plan),
+            (std::vector<FieldProblem>{{"question", "is required for a check that asks a question",
+                                        "question_required"}}));
   plan.question = " ";
   EXPECT_EQ(fields(plan), Fields{"question"});
   plan.question = "Who is\non duty?";
@@ -205,9 +209,18 @@ TEST(CheckPlanProblems, TextLengths) {
   plan.expected_answer += "a";
   plan.pairing_seed += "s";
   EXPECT_EQ(check_plan_problems(plan),
-            (std::vector<FieldProblem>{{"question", "is longer than 4,000 characters"},
-                                       {"expected_answer", "is longer than 500 characters"},
-                                       {"pairing_seed", "is longer than 100 characters"}}));
+            (std::vector<FieldProblem>{{"question",
+                                        "is longer than 4,000 characters",
+                                        "too_long_characters",
+                                        {{"limit", "4000"}}},
+                                       {"expected_answer",
+                                        "is longer than 500 characters",
+                                        "too_long_characters",
+                                        {{"limit", "500"}}},
+                                       {"pairing_seed",
+                                        "is longer than 100 characters",
+                                        "too_long_characters",
+                                        {{"limit", "100"}}}}));
   plan = valid_plan();
   plan.expected_answer = "\xc3\x28";
   plan.pairing_seed = "seed\x01";
@@ -259,10 +272,14 @@ TEST(CheckPlanProblems, Levels) {
   auto plan = valid_plan();
   plan.target.levels.clear();
   EXPECT_EQ(check_plan_problems(plan),
-            (std::vector<FieldProblem>{{"target.levels", "at least one level is required"}}));
+            (std::vector<FieldProblem>{
+                {"target.levels", "at least one level is required", "level_required"}}));
   plan.target.levels = {Level::technical, Level::policy, Level::technical, Level::technical};
   EXPECT_EQ(check_plan_problems(plan),
-            (std::vector<FieldProblem>{{"target.levels", "lists \"technical\" more than once"}}));
+            (std::vector<FieldProblem>{{"target.levels",
+                                        "lists \"technical\" more than once",
+                                        "level_repeated",
+                                        {{"level", "technical"}}}}));
   plan.target.levels = {Level::structure};
   EXPECT_EQ(fields(plan), Fields{});
 }

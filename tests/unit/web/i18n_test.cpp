@@ -256,6 +256,20 @@ TEST(Dates, StoredUtcTextsAreFormattedAndOtherTextsKept) {
   EXPECT_EQ(format_date_time(Language::english, "not a time at all", "UTC"), "not a time at al");
 }
 
+TEST(Dates, CalendarDatesInEachLanguageAndOtherTextsKept) {
+  EXPECT_EQ(format_date(Language::english, "2026-12-07"), "December 7, 2026");
+  EXPECT_EQ(format_date(Language::french, "2026-12-07"), "7 décembre 2026");
+  EXPECT_EQ(format_date(Language::russian, "2026-01-31"), "31 января 2026\u202fг.");
+  EXPECT_EQ(format_date(Language::chinese, "2026-12-07"), "2026年12月7日");
+  // Western digits in Arabic, as on the rest of the pages.
+  auto arabic = format_date(Language::arabic, "2026-12-07");
+  EXPECT_NE(arabic.find("2026"), std::string::npos) << arabic;
+  EXPECT_NE(arabic.find("ديسمبر"), std::string::npos) << arabic;
+  EXPECT_EQ(format_date(Language::english, ""), "");
+  EXPECT_EQ(format_date(Language::english, "2026-13-45"), "2026-13-45");
+  EXPECT_EQ(format_date(Language::english, "soon"), "soon");
+}
+
 TEST(Collation, NamesSortAsTheLanguageSortsThem) {
   std::vector<std::string> names{"Zambia", "Ägypten", "Austria", "éire", "Egypt"};
   sort_by_collation(Language::english, names, [](const std::string& name) { return name; });
