@@ -1,5 +1,6 @@
 #include "support/http_client.h"
 
+#include <cctype>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -103,6 +104,45 @@ boost::json::value json_of(const Response& response) {
   auto value = boost::json::parse(response.body(), ec);
   EXPECT_FALSE(ec) << "not JSON: " << response.body();
   return value;
+}
+
+namespace {
+
+void append_encoded(std::string& body, std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char each : text) {
+    auto c = static_cast<unsigned char>(each);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      body += each;
+    } else {
+      body += '%';
+      body += kHex[c >> 4];
+      body += kHex[c & 15];
+    }
+  }
+}
+
+void append_form_field(std::string& body, std::string_view name, std::string_view value) {
+  if (!body.empty()) body += '&';
+  append_encoded(body, name);
+  body += '=';
+  append_encoded(body, value);
+}
+
+}  // namespace
+
+std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  std::string body;
+  for (const auto& field : fields)
+    append_form_field(body, field.first, field.second);
+  return body;
+}
+
+std::string form_body(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string body;
+  for (const auto& field : fields)
+    append_form_field(body, field.first, field.second);
+  return body;
 }
 
 }  // namespace liaison::testing

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,5 +48,10 @@ class HttpClient {
 
 //! Parses a response body as JSON; fails the current test when it is not.
 boost::json::value json_of(const Response& response);
+
+//! An application/x-www-form-urlencoded body, as a browser sends a form: every byte but
+//! A-Z a-z 0-9 - . _ ~ percent-encoded.
+std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> fields);
+std::string form_body(const std::vector<std::pair<std::string, std::string>>& fields);
 
 }  // namespace liaison::testing

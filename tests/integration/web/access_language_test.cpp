@@ -20,6 +20,7 @@
 #include "base/totp.h"
 #include "services/outbox.h"
 #include "services/reference_service.h"
+#include "support/http_client.h"
 #include "support/test_accounts.h"
 #include "support/test_database.h"
 #include "web/i18n.h"
@@ -38,28 +39,6 @@ constexpr std::string_view kFormToken = "access-language-form-token-0123456789ab
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
-}
-
-std::string percent_encoded(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", byte);
-    }
-  }
-  return out;
-}
-
-std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += std::string(name) + "=" + percent_encoded(value);
-  }
-  return body;
 }
 
 //! A signed-in person: the session cookie's secret and the CSRF token its forms carry.

@@ -19,6 +19,7 @@
 #include "app/application.h"
 #include "base/totp.h"
 #include "services/actor.h"
+#include "support/http_client.h"
 #include "support/test_database.h"
 #include "web/authentication.h"
 #include "web/router.h"
@@ -249,23 +250,6 @@ class World {
   int counter_ = 0;
   int request_counter_ = 0;
 };
-
-std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += name;
-    body += '=';
-    for (char c : value) {
-      auto byte = static_cast<unsigned char>(c);
-      if (std::isalnum(byte) || c == '-' || c == '_' || c == '.')
-        body += c;
-      else
-        body += fmt::format("%{:02X}", static_cast<unsigned>(byte));
-    }
-  }
-  return body;
-}
 
 constexpr std::string_view kForm = "application/x-www-form-urlencoded";
 constexpr std::string_view kJson = "application/json";

@@ -37,26 +37,6 @@ std::string table(const std::string& html, std::string_view id) {
   return html.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += name + "=";
-    for (char each : value) {
-      auto c = static_cast<unsigned char>(each);
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        body += static_cast<char>(c);
-      } else {
-        body += '%';
-        body += kHex[c >> 4];
-        body += kHex[c & 15];
-      }
-    }
-  }
-  return body;
-}
-
 class CheckPagesLanguage : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -134,7 +114,7 @@ class CheckPagesLanguage : public ::testing::Test {
     request.set(http::field::host, "127.0.0.1");
     request.set(http::field::cookie, "liaison_session=" + session_ + "; liaison_lang=" + language);
     request.set(http::field::content_type, "application/x-www-form-urlencoded");
-    request.body() = form_encode(fields);
+    request.body() = form_body(fields);
     request.prepare_payload();
     auto client = server_.anonymous_client();
     return client.request(std::move(request));

@@ -26,26 +26,6 @@ bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
 
-std::string form_encode(const Fields& fields) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += name + "=";
-    for (char each : value) {
-      auto c = static_cast<unsigned char>(each);
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        body += static_cast<char>(c);
-      } else {
-        body += '%';
-        body += kHex[c >> 4];
-        body += kHex[c & 15];
-      }
-    }
-  }
-  return body;
-}
-
 class ProblemLanguage : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -72,7 +52,7 @@ class ProblemLanguage : public ::testing::Test {
     request.set(http::field::host, "127.0.0.1");
     request.set(http::field::cookie, "liaison_session=" + session_ + "; liaison_lang=" + language);
     request.set(http::field::content_type, "application/x-www-form-urlencoded");
-    request.body() = form_encode(fields);
+    request.body() = form_body(fields);
     request.prepare_payload();
     auto client = server_.anonymous_client();
     return client.request(std::move(request));
