@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/http_client.h"
 #include "support/test_accounts.h"
 #include "support/test_server.h"
 
@@ -56,10 +57,7 @@ class Preferences : public ::testing::Test {
     std::string cookie = "liaison_session=" + session_;
     if (!extra_cookie.empty()) cookie += "; " + std::string(extra_cookie);
     request.set(http::field::cookie, cookie);
-    std::string zone;
-    for (char c : time_zone)
-      zone += c == '/' ? std::string("%2F") : std::string(1, c);
-    request.body() = "csrf=" + csrf_ + "&language=" + std::string(language) + "&time_zone=" + zone;
+    request.body() = form_body({{"csrf", csrf_}, {"language", language}, {"time_zone", time_zone}});
     request.prepare_payload();
     return client_.request(std::move(request));
   }
