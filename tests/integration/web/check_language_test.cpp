@@ -10,15 +10,12 @@
 
 #include <gtest/gtest.h>
 
-#include "base/totp.h"
 #include "services/actor.h"
 #include "support/test_accounts.h"
 #include "support/test_server.h"
 
 namespace liaison::testing {
 namespace {
-
-using namespace std::chrono_literals;
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
@@ -46,14 +43,9 @@ class CheckPagesLanguage : public ::testing::Test {
     request.grant.role = domain::Role::secretariat;
     request.organisation = "OSCE";
     auto account = create_account(server_.application(), request);
-    // The acceptance used the current step's code: sign in with the next step's.
-    auto code = totp_code(account.totp_secret, std::chrono::system_clock::now() + 30s);
-    ASSERT_TRUE(code);
-    auto session = server_.application().sessions().sign_in(
-        {account.email, account.password, *code, "127.0.0.1", "check language test"});
-    ASSERT_TRUE(session) << session.error().message;
-    session_ = session->secret;
-    csrf_ = session->csrf_token;
+    auto session = sign_in(server_.application(), account);
+    session_ = session.secret;
+    csrf_ = session.csrf_token;
     actor_ = services::Actor{account.principal, "127.0.0.1"};
 
     // A technical point of contact each for Germany and France, published by the secretariat.

@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include "base/totp.h"
 #include "services/actor.h"
 #include "support/test_accounts.h"
 #include "support/test_server.h"
@@ -19,7 +18,6 @@
 namespace liaison::testing {
 namespace {
 
-using namespace std::chrono_literals;
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 bool contains(const std::string& text, std::string_view part) {
@@ -35,14 +33,9 @@ class ProblemLanguage : public ::testing::Test {
     request.grant.role = domain::Role::secretariat;
     request.organisation = "OSCE";
     auto account = create_account(server_.application(), request);
-    // The acceptance used the current step's code: sign in with the next step's.
-    auto code = totp_code(account.totp_secret, std::chrono::system_clock::now() + 30s);
-    ASSERT_TRUE(code);
-    auto session = server_.application().sessions().sign_in(
-        {account.email, account.password, *code, "127.0.0.1", "problem language test"});
-    ASSERT_TRUE(session) << session.error().message;
-    session_ = session->secret;
-    csrf_ = session->csrf_token;
+    auto session = sign_in(server_.application(), account);
+    session_ = session.secret;
+    csrf_ = session.csrf_token;
   }
 
   // A signed-in form POST with the session's CSRF token, in `language` (the cookie).
